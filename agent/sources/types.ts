@@ -15,6 +15,10 @@ export interface GpuSample {
   /** Cumulative energy counter, joules (dcgm's mJ and RAPL's µJ are converted by the source). */
   energyJ?: number;
   utilizationPct?: number;
+  /** Enforced board power limit, W (nvidia-smi `power.limit`, dcgm `DCGM_FI_DEV_POWER_MGMT_LIMIT`). */
+  powerLimitW?: number;
+  /** Host the exporter reported (dcgm `Hostname`/`hostname`), when it says. */
+  host?: string;
 }
 
 /**
@@ -37,7 +41,10 @@ export interface TokenSample {
 
 /** Host, facility and grid series. */
 export interface SeriesSample {
-  /** `host_power_w`, `host_energy_j` (cumulative), `facility_power_w`, `carbon_g_per_kwh`, or a cooling gauge. */
+  /**
+   * `host_power_w`, `host_energy_j` (cumulative), `facility_power_w`, `carbon_g_per_kwh`, or a cooling gauge.
+   * Full list and units: docs/sources.md. `host_energy_j` keyed `rapl/…` is CPU+DRAM only (no GPUs).
+   */
   metric: string;
   value: number;
   /** Optional sub-identity (RAPL zone, CDU id). */
@@ -87,6 +94,10 @@ export interface SourceConfig {
   unit?: string;
   /** litellm: the label that names the tenant (default `team`). */
   label?: string;
+  /** litellm: the label that names the model (default `requested_model`, else `model`). */
+  model_label?: string;
+  /** litellm: keep only this model's series (the gateway's model label for the workload). */
+  model?: string;
   timeout_s?: number;
   /** nvidia-smi: the binary to run (default `nvidia-smi` on PATH). */
   command?: string;

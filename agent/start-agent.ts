@@ -1,0 +1,44 @@
+import { join } from "node:path";
+import pino, { type Logger } from "pino";
+import { loadWasmKernel } from "../kernel/src/wasm-kernel.js";
+import { linesOfWindow, planFromConfig, sourcesFromConfig } from "./bootstrap.js";
+import type { AgentConfig } from "./config/types.js";
+import { IdleLearner } from "./meter/idle-learner.js";
+import { Agent } from "./runtime/agent.js";
+import { IdleStateStore } from "./runtime/idle-state-store.js";
+import type { LineSink } from "./sinks/line-sink.js";
+import { NdjsonFileSink } from "./sinks/ndjson-sink.js";
+
+export interface StartAgentOptions {
+  config: AgentConfig;
+  recordPath?: string;
+  /** Overrides agent.sink (tests, demo). */
+  sink?: LineSink;
+  logger?: Logger;
+}
+
+/** Wires a live agent from its config: kernel, sources, learned state, sink, metrics. */
+export async function startAgent(options: StartAgentOptions): Promise<Agent> {
+  const { config } = options;
+  const logger = options.logger ?? pino({ name: "tokenwatt-agent" });
+  const idleStore = new IdleStateStore(config.agent.state_dir);
+  const learner = new IdleLearner(idleStore.load());
+  const plan = planFromConfig(config, learner);
+  const sink =
+    options.sink ??
+    new NdjsonFileSink(config.agent.sink ?? join(config.agent.state_dir, "usage-lines.ndjson"));
+  const agent = new Agent({
+    config,
+    kernel: loadWasmKernel(),
+    plan,
+    sources: sourcesFromConfig(config),
+    sink,
+    learner,
+    idleStore,
+    logger,
+    toLines: (w) => linesOfWindow(plan, w),
+    recordPath: options.recordPath,
+  });
+  await agent.start();
+  return agent;
+}
