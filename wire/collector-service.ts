@@ -20,6 +20,17 @@ export interface AckMessage {
   linesStored: number;
   linesDuplicate: number;
   message: string;
+  /** Lines refused by validation; optional on encode (0). */
+  linesRejected?: number;
+  /** The first rejected lines, with reasons; optional on encode (none). */
+  rejections?: LineRejection[];
+}
+
+/** One line refused by the collector: its row in the batch and a stable reason code. */
+export interface LineRejection {
+  row: number;
+  reason: string;
+  detail: string;
 }
 
 export function encodeAck(ack: AckMessage): Buffer {
@@ -37,6 +48,12 @@ export function decodeAck(buf: Uint8Array): AckMessage {
     linesStored: a.linesStored,
     linesDuplicate: a.linesDuplicate,
     message: a.message,
+    linesRejected: a.linesRejected,
+    rejections: a.rejections.map((r) => ({
+      row: r.row ?? 0,
+      reason: r.reason ?? "",
+      detail: r.detail ?? "",
+    })),
   };
 }
 

@@ -43,6 +43,7 @@ export class Agent implements Component {
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly lastOkMs = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
+  private readonly abort = new AbortController();
   private capture: CaptureWriter | undefined;
   private sinkChain: Promise<void> = Promise.resolve();
   private started = false;
@@ -94,16 +95,16 @@ export class Agent implements Component {
     for (const source of this.deps.sources) {
       const name = source.config.name;
       if (this.inFlight.has(name)) continue;
-      const timeoutMs = (source.config.timeout_s ?? 5) * 1000;
-      const p = this.scrape(source, timeoutMs).finally(() => this.inFlight.delete(name));
+      const p = this.scrape(source).finally(() => this.inFlight.delete(name));
       this.inFlight.set(name, p);
     }
   }
 
-  private async scrape(source: Source, timeoutMs: number): Promise<void> {
+  /** Each source enforces its own `timeout_s`; the signal only cancels on shutdown. */
+  private async scrape(source: Source): Promise<void> {
     let result: FetchResult;
     try {
-      result = await source.fetch(AbortSignal.timeout(timeoutMs));
+      result = await source.fetch(this.abort.signal);
     } catch (err) {
       result = { ok: false, retryable: true, error: err as Error, timeMs: this.now() };
     }
@@ -115,11 +116,7 @@ export class Agent implements Component {
   private handle(source: Source, result: FetchResult): void {
     const name = source.config.name;
     if (!result.ok) {
-      const reason =
-        result.error.name === "TimeoutError"
-          ? "timeout"
-          : ((result.error as { code?: string }).code ?? "fetch");
-      this.metrics.scrapeErrors.inc({ source: name, reason: String(reason) });
+      this.metrics.scrapeErrors.inc({ source: name, reason: errorReason(result.error) });
       this.deps.logger.warn({ source: name, err: result.error.message }, "scrape failed");
       return;
     }
@@ -167,6 +164,7 @@ export class Agent implements Component {
     if (this.stopped) return;
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    this.abort.abort();
     await Promise.allSettled(this.inFlight.values());
     await this.sinkChain;
     await this.deps.sink.shutdown();
@@ -195,4 +193,13 @@ export function ingestBody(
   }
   if (scrape.discarded > 0) onDiscarded(scrape.discarded);
   return meter.ingest(scrape);
+}
+
+/** `TW_ERR_SOURCE_TIMEOUT` → `timeout`: a short, stable label for scrape_errors_total. */
+export function errorReason(err: Error): string {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === "string" && code.startsWith("TW_ERR_SOURCE_")) {
+    return code.slice("TW_ERR_SOURCE_".length).toLowerCase();
+  }
+  return err.name === "TimeoutError" ? "timeout" : "fetch";
 }

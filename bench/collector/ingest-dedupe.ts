@@ -13,7 +13,11 @@ import { generateUsage, toBatches } from "../../test/helpers/usage-lines.js";
 
 const nBatches = Number(process.argv[2] ?? 40);
 const dir = mkdtempSync(join(tmpdir(), "tw-bench-"));
-const data = generateUsage({ agents: 4, gpusPerAgent: 8, windows: Math.ceil((nBatches * 5000) / 40) });
+const data = generateUsage({
+  agents: 4,
+  gpusPerAgent: 8,
+  windows: Math.ceil((nBatches * 5000) / 40),
+});
 const batches = toBatches(data, 5000).slice(0, nBatches);
 
 async function viaStore(): Promise<{ linesPerS: number; lines: number }> {
@@ -85,4 +89,11 @@ console.table({
   "PK + ON CONFLICT DO NOTHING": { value: s.pkMs.toFixed(1), unit: "ms / 5k batch" },
   "no key + time-ranged anti-join": { value: s.antiJoinMs.toFixed(1), unit: "ms / 5k batch" },
 });
-console.log(JSON.stringify({ bench: "collector-ingest-dedupe", batches: batches.length, ...throughput, ...s }));
+console.log(
+  JSON.stringify({
+    bench: "collector-ingest-dedupe",
+    batches: batches.length,
+    ...throughput,
+    ...s,
+  }),
+);

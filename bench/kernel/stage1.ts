@@ -49,7 +49,7 @@ export function benchStage1(
       sink += ceiling(f.ptr.timeS, f.ptr.value, shape.nSamples);
     },
   };
-  for (const run of Object.values(runs)) for (let i = 0; i < 3; i++) run(); // warm up (JIT, tiers)
+  for (const run of Object.values(runs)) for (let i = 0; i < 5; i++) run(); // warm up: JIT tiers, first-touch pages
   const wasm = time(runs.wasm, reps);
   const ts = time(runs.ts, reps);
   const ceil = time(runs.ceiling, reps);

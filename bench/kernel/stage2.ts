@@ -41,7 +41,7 @@ export function benchStage2(rt: WasmRuntime, nWindows: number, reps: number): St
       tsLines = attributeTuned(input, out);
     },
   };
-  for (const run of Object.values(runs)) for (let i = 0; i < 3; i++) run();
+  for (const run of Object.values(runs)) for (let i = 0; i < 5; i++) run();
   const wasm = time(runs.wasm, reps);
   const ts = time(runs.ts, reps);
   let mismatch: string | undefined;

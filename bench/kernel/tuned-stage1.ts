@@ -6,7 +6,8 @@
  */
 import { SeriesMode } from "../../kernel/src/types.js";
 
-const BELOW_SENTINEL = 9199999999999998976; // largest double below 9.2e18
+/** Largest double below the 9.2e18 blank sentinel. */
+const BELOW_SENTINEL = 9.2e18 - 1024;
 
 export interface TunedStage1 {
   offsets: Int32Array;
@@ -58,7 +59,7 @@ function power(x: TunedStage1, from: number, to: number, ceiling: number, row: n
   const W = x.windowS;
   const nW = x.nWindows;
   const maxGap = x.maxGapS;
-  const cap = ceiling === ceiling ? Math.min(ceiling, BELOW_SENTINEL) : BELOW_SENTINEL;
+  const cap = Number.isNaN(ceiling) ? BELOW_SENTINEL : Math.min(ceiling, BELOW_SENTINEL);
   let rejected = 0;
   let i = from;
   let t0 = 0;

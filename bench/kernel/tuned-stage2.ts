@@ -92,7 +92,7 @@ export function attributeTuned(input: Stage2Input, o: TunedStage2Out): number {
   while (r < nR || c < nC) {
     const wr = r < nR ? rw[r] : 0x7fffffff;
     const wc = c < nC ? cw[c] : 0x7fffffff;
-    const w = wr < wc ? wr : wc;
+    const w = Math.min(wr, wc);
     if (w < 0 || w >= nW || w <= prevW) return -1;
     prevW = w;
     const r0 = r;
@@ -140,7 +140,7 @@ export function attributeTuned(input: Stage2Input, o: TunedStage2Out): number {
     const hostEven = hostJ / nG;
     let sumIT = 0;
     for (let g = r0; g < r; g++) sumIT += E[g] + (sumE > 0 ? (hostJ * E[g]) / sumE : hostEven);
-    const measured = overheadJ === overheadJ;
+    const measured = !Number.isNaN(overheadJ);
     const ohEven = overheadJ / nG;
     const L = W.lengthS[w];
     const invL = 1 / L;

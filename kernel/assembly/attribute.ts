@@ -181,6 +181,12 @@ export function attribute(
   const csrEnd = csrStart + uR4;
   const entries = csrEnd + uR4;
 
+  // Window indices first, as the reference checks them, so both report the same status.
+  const ws = checkWindows(rWindow, nR, nW);
+  if (ws != Status.Ok) return ws;
+  const wc = checkWindows(cWindow, nC, nW);
+  if (wc != Status.Ok) return wc;
+
   let r = 0;
   let c = 0;
   let lines = 0;
@@ -189,7 +195,6 @@ export function attribute(
     const wr = r < nR ? i32At(rWindow, r) : i32.MAX_VALUE;
     const wc = c < nC ? i32At(cWindow, c) : i32.MAX_VALUE;
     const w = min(wr, wc);
-    if (w < 0 || w >= nW) return Status.BadWindowIndex;
     if (w <= prevW) return Status.Unsorted;
     prevW = w;
     const r0 = r;
@@ -315,6 +320,18 @@ export function attribute(
       }
     }
     store<i32>(desc + (<usize>Desc.LineCount << 2), lines);
+  }
+  return Status.Ok;
+}
+
+/** Every window index in [0, nW) and non-decreasing. */
+function checkWindows(col: usize, n: i32, nW: i32): i32 {
+  let prev = 0;
+  for (let i = 0; i < n; i++) {
+    const w = i32At(col, i);
+    if (w < 0 || w >= nW) return Status.BadWindowIndex;
+    if (w < prev) return Status.Unsorted;
+    prev = w;
   }
   return Status.Ok;
 }

@@ -8,7 +8,6 @@ declare global {
       readonly buffer: ArrayBuffer;
       grow(deltaPages: number): number;
     }
-    // biome-ignore lint/suspicious/noEmptyInterface: opaque handle
     interface Module {}
     interface Instance {
       readonly exports: Record<string, unknown>;

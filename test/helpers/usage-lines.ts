@@ -5,9 +5,10 @@
  * cost, EffectiveCost = ListCost × (1 − discount), GPU seconds of a GPU sum to the window).
  * Deterministic for a seed.
  */
+
+import type { GpuReadingRow, IngestBatch, StoredUsageLine } from "../../collector/store/types.js";
 import type { UsageLine } from "../../kernel/src/usage-line.js";
 import { formatUtcSeconds } from "../../kernel/src/usage-line.js";
-import type { GpuReadingRow, IngestBatch, StoredUsageLine } from "../../collector/store/types.js";
 
 export interface GenerateOptions {
   seed?: number;
@@ -84,7 +85,11 @@ export function generateUsage(options: GenerateOptions = {}): Generated {
       const uuid = `GPU-${a.toString(16).padStart(8, "0")}-${g.toString(16).padStart(4, "0")}-4e3a-9c1d-0123456789ab`;
       // GPU 0 of each agent is shared by two workloads; the last GPU of agent 2 is unassigned.
       const unassigned = a === 2 && g === nGpus - 1;
-      const wl = unassigned ? [] : g === 0 ? [WORKLOADS[0], WORKLOADS[1]] : [WORKLOADS[(a + g) % 3]];
+      const wl = unassigned
+        ? []
+        : g === 0
+          ? [WORKLOADS[0], WORKLOADS[1]]
+          : [WORKLOADS[(a + g) % 3]];
       const owner = wl[0];
       for (let w = 0; w < nWindows; w++) {
         const s = startS + w * windowS;

@@ -182,42 +182,21 @@ describe.each(kernels)("stage 1 by hand ($name)", ({ kernel }) => {
   it("rejects and counts bad samples, integrating the rest as if they were absent", () => {
     // Kept: 100 W at 0, 1, 2, 3, 4 → 400 J over 4 s. Rejected: NaN, +∞, −5, the DCGM sentinel,
     // 1600 W (ceiling 1500), a time before the previous kept one, a NaN time: 7.
-    const out = kernel.integrate(
-      toStage1Input(
-        [
-          {
-            mode: SeriesMode.Power,
-            ceiling: 1500,
-            timeS: [0, 0.5, 1, 1.2, 1.5, 1.7, 2, 0.9, 3, Number.NaN, 4].map((t) => S + t),
-            value: [
-              100,
-              Number.NaN,
-              100,
-              Number.POSITIVE_INFINITY,
-              -5,
-              9.2e18,
-              100,
-              100,
-              100,
-              100,
-              100,
-            ]
-              .map((v, i) => (i === 8 ? 1600 : v))
-              .map((v, i) => (i === 8 ? 100 : v)),
-            invalid: 7,
-          },
-        ].map((s) => {
-          // Index 8 is the over-ceiling sample at S+2.5 (times are ordered, so only its value fails).
-          s.timeS.splice(8, 0, S + 2.5);
-          s.value.splice(8, 0, 1600);
-          return s;
-        }),
-        S,
-        60,
-        1,
-        3,
-      ),
-    );
+    const pts: Array<[number, number]> = [
+      [0, 100],
+      [0.5, Number.NaN],
+      [1, 100],
+      [1.2, Number.POSITIVE_INFINITY],
+      [1.5, -5],
+      [1.7, 9.2e18],
+      [2, 100],
+      [2.5, 1600],
+      [0.9, 100],
+      [3, 100],
+      [Number.NaN, 100],
+      [4, 100],
+    ];
+    const out = kernel.integrate(toStage1Input([series(SeriesMode.Power, pts)], S, 60, 1, 3));
     expect(out.rejected[0]).toBe(7);
     expect(out.amount[0]).toBeCloseTo(400, 9);
     expect(out.coveredS[0]).toBeCloseTo(4, 12);

@@ -128,7 +128,9 @@ describe.each(kernels)("stage 1 invariants ($name)", ({ kernel }) => {
           ceiling: input.ceiling.map((c) => c * k),
         };
         const b = kernel.integrate(scaled);
-        a.amount.forEach((v, i) => expectClose(b.amount[i], v * k, `amount[${i}]`, 1e-12));
+        a.amount.forEach((v, i) => {
+          expectClose(b.amount[i], v * k, `amount[${i}]`, 1e-12);
+        });
         expect(Array.from(b.coveredS)).toEqual(Array.from(a.coveredS));
         expect(Array.from(b.rejected)).toEqual(Array.from(a.rejected));
       }),

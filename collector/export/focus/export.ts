@@ -4,8 +4,9 @@
  * positional notation; Parquet carries `TIMESTAMP WITH TIME ZONE` (UTC) and DOUBLE.
  * See docs/focus-export.md for the column mapping and the choices behind it.
  */
-import type { DuckDbStore } from "../../store/duckdb/store.js";
+
 import { sqlIdent, sqlString } from "../../store/duckdb/driver.js";
+import type { DuckDbStore } from "../../store/duckdb/store.js";
 import type { AgentState, LineFilter } from "../../store/types.js";
 import { NUMBER_TEXT_MACROS } from "./number-text.js";
 import { type FocusConstants, focusRowsSql } from "./rows-sql.js";

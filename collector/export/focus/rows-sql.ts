@@ -56,7 +56,8 @@ export function focusRowsSql(filter: LineFilter, k: FocusConstants): string {
   const regionCases = Object.entries(k.regionNames)
     .map(([metro, name]) => `WHEN ${lit(metro)} THEN ${lit(name)}`)
     .join(" ");
-  const regionFallback = regionCases === "" ? `g."RegionId"` : `CASE g."RegionId" ${regionCases} ELSE g."RegionId" END`;
+  const regionFallback =
+    regionCases === "" ? `g."RegionId"` : `CASE g."RegionId" ${regionCases} ELSE g."RegionId" END`;
   return `WITH lines AS (${currentLinesSql(filter)}),
 per_window AS (
   SELECT ${GROUP}, "ChargePeriodStart" AS ws, max("ChargePeriodEnd") AS we,
@@ -108,6 +109,8 @@ SELECT
   g.contracted_unit_price * g.qty AS "ContractedCost",
   g.contracted_unit_price AS "ContractedUnitPrice",
   g.contracted_unit_price * g.qty AS "EffectiveCost",
+  -- tokenwatt meters, it does not invoice: no invoice id exists for these charges.
+  CAST(NULL AS VARCHAR) AS "InvoiceId",
   ${lit(k.invoiceIssuerName)} AS "InvoiceIssuerName",
   g.unit_price * g.qty AS "ListCost",
   g.unit_price AS "ListUnitPrice",

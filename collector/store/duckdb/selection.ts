@@ -13,7 +13,10 @@ const UTC_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
 function timeLiteral(value: string, name: string): string {
   if (!UTC_SECONDS.test(value) || !Number.isFinite(Date.parse(value))) {
-    throw new StoreError("TW_ERR_STORE_QUERY", `${name} must be YYYY-MM-DDTHH:mm:ssZ, got ${value}`);
+    throw new StoreError(
+      "TW_ERR_STORE_QUERY",
+      `${name} must be YYYY-MM-DDTHH:mm:ssZ, got ${value}`,
+    );
   }
   return `CAST(${sqlString(value.slice(0, -1).replace("T", " "))} AS TIMESTAMP)`;
 }

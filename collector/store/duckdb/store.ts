@@ -18,8 +18,8 @@ import type {
   RollupRow,
   Store,
 } from "../types.js";
-import { appendColumns } from "./append.js";
 import { readAgents, recordBatch } from "./agents.js";
+import { appendColumns } from "./append.js";
 import { type DuckDbHandle, type DuckDbModule, loadDuckDb, openDuckDb } from "./driver.js";
 import {
   CLEAR_STAGES,
@@ -48,7 +48,9 @@ function range(epochS: readonly (string | number)[]): [string, string] {
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
-  return lo > hi ? ["make_timestamp(0)", "make_timestamp(0)"] : [timestampLiteral(lo), timestampLiteral(hi)];
+  return lo > hi
+    ? ["make_timestamp(0)", "make_timestamp(0)"]
+    : [timestampLiteral(lo), timestampLiteral(hi)];
 }
 
 export interface DuckDbStoreOptions {
@@ -159,7 +161,9 @@ export class DuckDbStore implements Store {
           readings.tokens.values,
           readings.tokens.rowCount,
         );
-        const id = Number((await c.runAndReadAll("SELECT nextval('ingest_ids')")).getRowsJS()[0][0]);
+        const id = Number(
+          (await c.runAndReadAll("SELECT nextval('ingest_ids')")).getRowsJS()[0][0],
+        );
         const [lo, hi] = range(lines.values[0]);
         const inserted = (await c.run(insertLines(lo, hi), [id, now * 1000])).rowsChanged;
         if (inserted > 0) await c.run(UPSERT_ROLLUP, [id]);

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { DuckDbStore } from "../../../collector/store/duckdb/store.js";
 import { ROLLUP_RECOMPUTE } from "../../../collector/store/duckdb/ingest-sql.js";
+import { DuckDbStore } from "../../../collector/store/duckdb/store.js";
 import type { IngestBatch } from "../../../collector/store/types.js";
 import { generateUsage, sumField, toBatches } from "../../helpers/usage-lines.js";
 
@@ -80,7 +80,9 @@ describe("DuckDbStore ingest", () => {
     expect(sum(after)).toBeCloseTo(sumField(lines, "x_GenerationTokens"), 3);
     await expectRollupConsistent();
     const byTenant = await store.rollup({ by: ["tenant", "workload"], metro: "fra" });
-    expect(byTenant.every((r) => r.keys.tenant !== undefined && r.keys.workload !== undefined)).toBe(true);
+    expect(
+      byTenant.every((r) => r.keys.tenant !== undefined && r.keys.workload !== undefined),
+    ).toBe(true);
   });
 
   it("tracks sequence gaps per agent and closes them when the batch arrives", async () => {
@@ -107,7 +109,9 @@ describe("DuckDbStore ingest", () => {
     expect(again.readingsInserted).toBe(0);
     expect(again.readingsDuplicates).toBe(batches[0].readings.length);
     await store.withConnection(async (c) => {
-      const r = (await c.runAndReadAll("SELECT sum(generation_tokens) FROM gpu_reading_tokens")).getRowsJS();
+      const r = (
+        await c.runAndReadAll("SELECT sum(generation_tokens) FROM gpu_reading_tokens")
+      ).getRowsJS();
       expect(Number(r[0][0])).toBeCloseTo(sumField(data.lines, "x_GenerationTokens"), 3);
     });
   });

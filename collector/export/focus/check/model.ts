@@ -61,7 +61,13 @@ export function conditionNode(node: CheckNode): CheckNode | undefined {
 
 /** Every column a subtree names (requirement leaves). */
 export function columnsOf(node: CheckNode, out: Set<string> = new Set()): Set<string> {
-  for (const c of [node.ColumnName, node.CheckCondition, node.ColumnAName, node.ColumnBName, node.ResultColumnName]) {
+  for (const c of [
+    node.ColumnName,
+    node.CheckCondition,
+    node.ColumnAName,
+    node.ColumnBName,
+    node.ResultColumnName,
+  ]) {
     if (c !== undefined) out.add(c);
   }
   for (const item of node.Items ?? []) columnsOf(item, out);
@@ -88,6 +94,7 @@ export function parentsOf(model: RequirementsModel): Map<string, string[]> {
     }
     for (const i of n.Items ?? []) walk(id, i);
   };
-  for (const [id, r] of Object.entries(model.ModelRules)) walk(id, r.ValidationCriteria.Requirement);
+  for (const [id, r] of Object.entries(model.ModelRules))
+    walk(id, r.ValidationCriteria.Requirement);
   return parents;
 }

@@ -14,10 +14,7 @@ export interface FocusTable {
   rows: number;
 }
 
-export async function loadTable(
-  connection: DuckDBConnection,
-  file: string,
-): Promise<FocusTable> {
+export async function loadTable(connection: DuckDBConnection, file: string): Promise<FocusTable> {
   const format = file.toLowerCase().endsWith(".parquet") ? "parquet" : "csv";
   const source =
     format === "csv"
@@ -26,7 +23,9 @@ export async function loadTable(
   await connection.run(`CREATE OR REPLACE TABLE focus AS SELECT * FROM ${source}`);
   const described = (await connection.runAndReadAll("DESCRIBE focus")).getRowObjectsJS();
   const columns = new Map(described.map((r) => [String(r.column_name), String(r.column_type)]));
-  const rows = Number((await connection.runAndReadAll("SELECT count(*) FROM focus")).getRowsJS()[0][0]);
+  const rows = Number(
+    (await connection.runAndReadAll("SELECT count(*) FROM focus")).getRowsJS()[0][0],
+  );
   return { connection, format, columns, rows };
 }
 
@@ -37,10 +36,14 @@ export async function countWhere(table: FocusTable, predicate: string): Promise<
 }
 
 /** Distinct non-null text values of a column (for checks done in TypeScript). */
-export async function distinctText(table: FocusTable, column: string): Promise<string[]> {
+export async function distinctText(
+  table: FocusTable,
+  column: string,
+  where = "TRUE",
+): Promise<string[]> {
   const id = sqlIdent(column);
   const r = await table.connection.runAndReadAll(
-    `SELECT DISTINCT CAST(${id} AS VARCHAR) FROM focus WHERE ${id} IS NOT NULL`,
+    `SELECT DISTINCT CAST(${id} AS VARCHAR) FROM focus WHERE ${id} IS NOT NULL AND (${where})`,
   );
   return r.getRowsJS().map((row) => String(row[0]));
 }
