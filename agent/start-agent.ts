@@ -6,6 +6,7 @@ import type { AgentConfig } from "./config/types.js";
 import { IdleLearner } from "./meter/idle-learner.js";
 import { Agent } from "./runtime/agent.js";
 import { IdleStateStore } from "./runtime/idle-state-store.js";
+import { SpoolShipperSink } from "./shipper/sink.js";
 import type { LineSink } from "./sinks/line-sink.js";
 import { NdjsonFileSink } from "./sinks/ndjson-sink.js";
 
@@ -24,8 +25,19 @@ export async function startAgent(options: StartAgentOptions): Promise<Agent> {
   const idleStore = new IdleStateStore(config.agent.state_dir);
   const learner = new IdleLearner(idleStore.load());
   const plan = planFromConfig(config, learner);
+  const shipper =
+    options.sink === undefined && config.collector !== undefined
+      ? new SpoolShipperSink({
+          agentId: config.agent.id,
+          windowS: config.agent.window_s,
+          collector: config.collector,
+          spool: { dir: config.agent.spool_dir, maxBytes: config.agent.spool_max_bytes },
+          logger,
+        })
+      : undefined;
   const sink =
     options.sink ??
+    shipper ??
     new NdjsonFileSink(config.agent.sink ?? join(config.agent.state_dir, "usage-lines.ndjson"));
   const agent = new Agent({
     config,
@@ -39,6 +51,11 @@ export async function startAgent(options: StartAgentOptions): Promise<Agent> {
     toLines: (w) => linesOfWindow(plan, w),
     recordPath: options.recordPath,
   });
+  if (shipper !== undefined) {
+    shipper.registerMetrics(agent.metrics.registry);
+    // Open the spool (recovering what an earlier run left) before the first window.
+    await shipper.start();
+  }
   await agent.start();
   return agent;
 }

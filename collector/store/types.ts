@@ -147,7 +147,7 @@ export interface RollupQuery extends LineFilter {
 }
 
 /** What the collector needs from any store. Calls after `shutdown` reject with TW_ERR_STORE_CLOSED. */
-export interface Store extends Component {
+export interface Store extends Component, AnalyticsStore {
   /** Commits lines, readings and agent state in one durable transaction, deduplicated. */
   ingest(batch: IngestBatch): Promise<IngestResult>;
   putPriceVersion(version: PriceVersion): Promise<void>;
@@ -155,4 +155,138 @@ export interface Store extends Component {
   agents(): Promise<AgentState[]>;
   lineTotals(filter?: LineFilter): Promise<LineTotals>;
   rollup(query: RollupQuery): Promise<RollupRow[]>;
+}
+
+// ── Re-pricing (collector/reprice/) ───────────────────────────────────────────────────────
+
+/** A time range of stored readings, epoch seconds, `[fromS, toS)` by window start. */
+export interface TimeRangeS {
+  fromS: number;
+  toS: number;
+}
+
+/**
+ * Stored GPU readings of one time range, columnar, ready for kernel stage 2. Readings are
+ * sorted by `group` (one group per agent × window), contributions by their reading. The
+ * store keeps the string columns (agent, GPU, workload, tenant, site) on its side; `handle`
+ * lets `writeRepricedLines` label the kernel's output from them.
+ */
+export interface ReadingChunk {
+  range: TimeRangeS;
+  /** Readings in this chunk. */
+  count: number;
+  /** Per reading: its agent × window group, 0-based, non-decreasing. */
+  group: Int32Array;
+  windowStartS: Float64Array;
+  windowS: Float64Array;
+  energyJ: Float64Array;
+  coveredS: Float64Array;
+  idleW: Float64Array;
+  hostEnergyJ: Float64Array;
+  facilityEnergyJ: Float64Array;
+  /** Per reading: index of its lane in LANES (kernel/src/usage-line.ts), -1 for another value. */
+  lane: Int32Array;
+  /** Token rows (the GPU's share of one workload × tenant), sorted by `reading`. */
+  tokens: {
+    count: number;
+    reading: Int32Array;
+    prompt: Float64Array;
+    cached: Float64Array;
+    gen: Float64Array;
+    requests: Float64Array;
+  };
+  /** Store-private reference to the chunk's labels; valid until the next read or write. */
+  handle: unknown;
+}
+
+/**
+ * Kernel stage-2 output for a ReadingChunk. Per line: `reading` (index into the chunk), `source`
+ * (the token row for a usage line, the reading for an idle line), `kind` (0 usage, 1 idle) and
+ * the numeric columns named as in Stage2Output.
+ */
+export interface RepricedLines {
+  count: number;
+  reading: Int32Array;
+  source: Int32Array;
+  kind: Uint8Array;
+  columns: Record<
+    | "gpuEnergyJ"
+    | "idleEnergyJ"
+    | "hostEnergyJ"
+    | "facilityEnergyJ"
+    | "gpuSeconds"
+    | "prompt"
+    | "cached"
+    | "gen"
+    | "requests"
+    | "coverage"
+    | "energyCost"
+    | "gpuTimeCost"
+    | "listCost"
+    | "effectiveCost"
+    | "carbonG",
+    Float64Array
+  >;
+}
+
+/** Where one chunk's re-priced lines go. */
+export interface RepriceTarget {
+  version: string;
+  currency: string;
+}
+
+// ── Queries (collector/query/) ────────────────────────────────────────────────────────────
+
+/** Dimensions a query may group by (usage-line columns; see collector/store/sql/aggregate.ts). */
+export const QUERY_DIMENSIONS = [
+  "metro",
+  "hall",
+  "rack",
+  "lane",
+  "workload",
+  "model",
+  "gpuModel",
+  "tenant",
+  "sovereigntyZone",
+  "currency",
+] as const;
+export type QueryDimension = (typeof QUERY_DIMENSIONS)[number];
+
+/** LineFilter plus the query API's extra filters (exact matches). */
+export interface QueryFilter extends LineFilter {
+  lane?: string;
+  model?: string;
+}
+
+export interface AggregateQuery {
+  filter: QueryFilter;
+  by: readonly QueryDimension[];
+}
+
+/** Sums of the selected lines per group; `usageFacilityEnergyJ` counts usage lines only. */
+export interface AggregateRow {
+  keys: Partial<Record<QueryDimension, string>>;
+  totals: LineTotals & { usageFacilityEnergyJ: number };
+}
+
+/**
+ * What re-pricing and the query API need from a store, beside `Store`. Kept as its own
+ * interface so each capability reads on its own; every collector store implements both.
+ */
+export interface AnalyticsStore {
+  /** Readings stored with a window start in the range. */
+  countReadings(range: TimeRangeS): Promise<number>;
+  /** Ranges whose lines under `version` are already written (re-pricing resumes after them). */
+  repricedRanges(version: string): Promise<TimeRangeS[]>;
+  /** The readings of a range as columns (the chunk's labels stay in the store). */
+  readReadingChunk(range: TimeRangeS): Promise<ReadingChunk>;
+  /**
+   * Writes the lines of `chunk` under `target.version`, updates the rollups and records the
+   * range as done, all in one transaction (so a restart never writes a range twice).
+   */
+  writeRepricedLines(chunk: ReadingChunk, lines: RepricedLines, target: RepriceTarget): Promise<number>;
+  /** True when some stored line carries `x_PriceVersion = version`. */
+  hasLinesOfVersion(version: string): Promise<boolean>;
+  /** Grouped sums of the lines a filter selects (one price version per natural key). */
+  aggregate(query: AggregateQuery): Promise<AggregateRow[]>;
 }

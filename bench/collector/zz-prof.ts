@@ -1,0 +1,28 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DuckDbStore } from "../../collector/store/duckdb/store.js";
+import { generateUsage, toBatches } from "../../test/helpers/usage-lines.js";
+const n = Number(process.argv[2] ?? 20);
+const dir = mkdtempSync(join(tmpdir(), "tw-prof-"));
+const data = generateUsage({ agents: 4, gpusPerAgent: 8, windows: Math.ceil((n * 5000) / 40) });
+const batches = toBatches(data, 5000).slice(0, n);
+const store = new DuckDbStore({ path: join(dir, "s.duckdb") });
+await store.start();
+const c = store.connection();
+const orig = c.run.bind(c);
+const times = new Map<string, number>();
+(c as unknown as { run: typeof c.run }).run = async (sql: string, ...rest: unknown[]) => {
+  const t = performance.now();
+  const r = await (orig as (...a: unknown[]) => Promise<unknown>)(sql, ...rest);
+  const k = sql.slice(0, 40).replace(/\s+/g, " ");
+  times.set(k, (times.get(k) ?? 0) + performance.now() - t);
+  return r as never;
+};
+let lines = 0;
+const t0 = performance.now();
+for (const b of batches) lines += (await store.ingest(b)).inserted;
+const s = (performance.now() - t0) / 1000;
+console.log({ lines, linesPerS: lines / s, msPerBatch: (s * 1000) / batches.length });
+for (const [k, v] of [...times].sort((a, b) => b[1] - a[1])) console.log((v / batches.length).toFixed(2).padStart(8), k);
+await store.shutdown();

@@ -1,0 +1,26 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DuckDbStore } from "../../collector/store/duckdb/store.js";
+import { generateUsage, toBatches } from "../../test/helpers/usage-lines.js";
+const n = Number(process.argv[2] ?? 20);
+const setting = process.argv[3];
+const dir = mkdtempSync(join(tmpdir(), "tw-prof-"));
+const data = generateUsage({ agents: 4, gpusPerAgent: 8, windows: Math.ceil((n * 5000) / 40) });
+const batches = toBatches(data, 5000).slice(0, n);
+console.log("readings/batch", batches[0].readings.length, "tokens", batches[0].readings.reduce((s, r) => s + r.tokens.length, 0));
+const store = new DuckDbStore({ path: join(dir, "s.duckdb") });
+await store.start();
+const c = store.connection();
+if (setting) await c.run(setting);
+const orig = c.run.bind(c);
+const commits: number[] = [];
+(c as unknown as { run: typeof c.run }).run = async (sql: string, ...rest: unknown[]) => {
+  const t = performance.now();
+  const r = await (orig as (...a: unknown[]) => Promise<unknown>)(sql, ...rest);
+  if (sql === "COMMIT") commits.push(Math.round(performance.now() - t));
+  return r as never;
+};
+for (const b of batches) await store.ingest(b);
+console.log(commits.join(" "));
+await store.shutdown();

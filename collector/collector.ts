@@ -1,0 +1,71 @@
+/**
+ * The collector process: store (DuckDB by default) → gRPC receiver → /metrics. Start order
+ * opens the store before accepting batches; shutdown stops accepting, lets in-flight batches
+ * commit and ack, then checkpoints and closes the store.
+ */
+import pino, { type Logger } from "pino";
+import { MetricsServer } from "../agent/runtime/metrics-server.js";
+import type { Component } from "../agent/sources/types.js";
+import type { CollectorConfig } from "./config/types.js";
+import { CollectorMetrics } from "./ingest/metrics.js";
+import { GrpcReceiver } from "./ingest/server.js";
+import { DuckDbStore } from "./store/duckdb/store.js";
+import type { Store } from "./store/types.js";
+
+export interface CollectorOptions {
+  config: CollectorConfig;
+  /** Overrides config.store (tests). */
+  store?: Store;
+  logger?: Logger;
+}
+
+export class Collector implements Component {
+  readonly store: Store;
+  readonly metrics: CollectorMetrics;
+  readonly receiver: GrpcReceiver;
+  private readonly http: MetricsServer;
+  private readonly logger: Logger;
+  private starting: Promise<void> | undefined;
+  private closing: Promise<void> | undefined;
+
+  constructor(options: CollectorOptions) {
+    const { config } = options;
+    this.logger = options.logger ?? pino({ name: "tokenwatt-collector" });
+    this.store = options.store ?? new DuckDbStore({ path: config.store.path });
+    this.metrics = new CollectorMetrics(() => this.store.agents());
+    this.receiver = new GrpcReceiver({ config, store: this.store, metrics: this.metrics, logger: this.logger });
+    this.http = new MetricsServer(config.metrics_listen, this.metrics.registry, () => ({
+      ok: this.starting !== undefined && this.closing === undefined,
+      detail: { grpc: this.receiver.address },
+    }));
+  }
+
+  /** gRPC host:port as bound. */
+  get address(): string {
+    return this.receiver.address;
+  }
+
+  get metricsAddress(): string {
+    return this.http.address;
+  }
+
+  start(): Promise<void> {
+    this.starting ??= (async () => {
+      await this.store.start();
+      await this.http.start();
+      await this.receiver.start();
+    })();
+    return this.starting;
+  }
+
+  shutdown(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.starting?.catch(() => undefined);
+      await this.receiver.shutdown();
+      await this.store.shutdown();
+      await this.http.shutdown();
+      this.logger.info("collector stopped");
+    })();
+    return this.closing;
+  }
+}
