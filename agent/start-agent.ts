@@ -6,7 +6,6 @@ import type { AgentConfig } from "./config/types.js";
 import { IdleLearner } from "./meter/idle-learner.js";
 import { Agent } from "./runtime/agent.js";
 import { IdleStateStore } from "./runtime/idle-state-store.js";
-import { SpoolShipperSink } from "./shipper/sink.js";
 import type { LineSink } from "./sinks/line-sink.js";
 import { NdjsonFileSink } from "./sinks/ndjson-sink.js";
 
@@ -25,9 +24,11 @@ export async function startAgent(options: StartAgentOptions): Promise<Agent> {
   const idleStore = new IdleStateStore(config.agent.state_dir);
   const learner = new IdleLearner(idleStore.load());
   const plan = planFromConfig(config, learner);
+  // gRPC, protobuf and the spool load only when shipping: an agent writing NDJSON never
+  // pays their ~10 MiB of code and heap.
   const shipper =
     options.sink === undefined && config.collector !== undefined
-      ? new SpoolShipperSink({
+      ? new (await import("./shipper/sink.js")).SpoolShipperSink({
           agentId: config.agent.id,
           windowS: config.agent.window_s,
           collector: config.collector,

@@ -1,7 +1,8 @@
 /**
  * Who is calling. With TLS: a client certificate signed by tls.ca names the agent (its CN and
  * its DNS/URI subject alternative names), else a bearer token (`authorization: Bearer …`)
- * maps to a grant. Without TLS (allow_plaintext_loopback on a loopback listener) a caller is
+ * maps to a grant. grpc-js exposes a client certificate only when TLS verified it against
+ * tls.ca; it is checked again here (issuer, signature, validity) as defence in depth. Without TLS (allow_plaintext_loopback on a loopback listener) a caller is
  * trusted for any agent unless it presents a token, which then limits it.
  */
 import { createHash, X509Certificate } from "node:crypto";
@@ -97,7 +98,8 @@ export class Authenticator {
     return {
       ok: false,
       code: status.UNAUTHENTICATED,
-      message: "TW_ERR_AUTH_MISSING: no client certificate and no bearer token; the collector needs one of them",
+      message:
+        "TW_ERR_AUTH_MISSING: no verified client certificate (one not signed by the collector's tls.ca is ignored) and no bearer token; the collector needs one of them",
     };
   }
 }

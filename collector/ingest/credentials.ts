@@ -6,18 +6,24 @@
 import { experimental, ServerCredentials } from "@grpc/grpc-js";
 import type { CollectorTls } from "../config/types.js";
 
-/** Hands fixed PEM buffers to grpc-js (no file watching, no timers). */
+/**
+ * Hands fixed PEM buffers to grpc-js (no file watching). Listeners are called on the next
+ * tick: grpc-js registers its watcher only after adding the listener, so a synchronous
+ * update would be lost.
+ */
 class StaticProvider implements experimental.CertificateProvider {
   constructor(
     private readonly ca: Buffer | undefined,
     private readonly identity: { certificate: Buffer; privateKey: Buffer } | undefined,
   ) {}
   addCaCertificateListener(listener: experimental.CaCertificateUpdateListener): void {
-    listener(this.ca === undefined ? null : { caCertificate: this.ca });
+    const ca = this.ca;
+    process.nextTick(() => listener(ca === undefined ? null : { caCertificate: ca }));
   }
   removeCaCertificateListener(): void {}
   addIdentityCertificateListener(listener: experimental.IdentityCertificateUpdateListener): void {
-    listener(this.identity ?? null);
+    const identity = this.identity ?? null;
+    process.nextTick(() => listener(identity));
   }
   removeIdentityCertificateListener(): void {}
 }
@@ -33,9 +39,8 @@ export function serverCredentials(tls: CollectorTls | undefined, material: TlsMa
   if (material.ca === undefined) {
     return ServerCredentials.createSsl(null, [{ cert_chain: material.cert, private_key: material.key }], false);
   }
-  return experimental.createCertificateProviderServerCredentials(
-    new StaticProvider(material.ca, undefined),
-    new StaticProvider(undefined, { certificate: material.cert, privateKey: material.key }),
-    tls.require_client_cert,
-  );
+  // One provider for both roles: grpc-js 1.14's createCertificateProviderServerCredentials
+  // hands its (ca, identity) arguments to the constructor in the opposite order.
+  const provider = new StaticProvider(material.ca, { certificate: material.cert, privateKey: material.key });
+  return experimental.createCertificateProviderServerCredentials(provider, provider, tls.require_client_cert);
 }

@@ -99,7 +99,7 @@ export async function handlePush(bytes: Uint8Array, identity: Identity, d: PushD
     });
   } catch (err) {
     d.metrics.batches.inc({ status: "retry" });
-    d.logger.error({ agent: meta.agentId, seq: meta.sequence, err: (err as Error).message }, "store commit failed");
+    d.logger.error({ agent: meta.agentId, seq: meta.sequence, err: (err as Error).message, cause: String((err as Error).cause) }, "store commit failed");
     return { ok: true, ack: ack(meta, AckStatus.ACK_STATUS_RETRY, `TW_ERR_INGEST_STORE: ${(err as Error).message}`) };
   }
   d.metrics.commitSeconds.observe((performance.now() - t0) / 1000);

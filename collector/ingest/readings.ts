@@ -1,5 +1,5 @@
 /**
- * GPU readings of a batch → store rows: each checked (finite, non-negative, aligned window,
+ * GPU readings of a batch → store rows (the decoded objects, extended in place): each checked (finite, non-negative, aligned window,
  * string lengths) and given the agent and the site of the batch's lines. A bad reading is
  * dropped and counted; it never fails the batch's lines.
  */
@@ -54,6 +54,11 @@ export function readingRows(
   maxStringLength: number,
 ): ReadingRows {
   const site = lines[0];
+  const metro = site?.RegionId ?? "";
+  const hall = site?.AvailabilityZone ?? "";
+  const rack = site?.x_Rack ?? "";
+  const lane = site?.x_Lane ?? "";
+  const sovereigntyZone = site?.x_SovereigntyZone ?? "";
   const rows: GpuReadingRow[] = [];
   const rejected: string[] = [];
   for (const r of readings) {
@@ -62,15 +67,7 @@ export function readingRows(
       rejected.push(why);
       continue;
     }
-    rows.push({
-      ...r,
-      agentId,
-      metro: site?.RegionId ?? "",
-      hall: site?.AvailabilityZone ?? "",
-      rack: site?.x_Rack ?? "",
-      lane: site?.x_Lane ?? "",
-      sovereigntyZone: site?.x_SovereigntyZone ?? "",
-    });
+    rows.push(Object.assign(r, { agentId, metro, hall, rack, lane, sovereigntyZone }));
   }
   return { rows, rejected };
 }

@@ -24,6 +24,17 @@ export interface LineScope {
   maxStringLength: number;
   /** Windows may not start later than this, epoch seconds (clock skew allowance included). */
   latestStartS: number;
+  /** Parsed times by text: a batch repeats a few window bounds on every line. */
+  times?: Map<string, number | undefined>;
+}
+
+function timeOf(s: string, scope: LineScope): number | undefined {
+  const cache = scope.times;
+  if (cache === undefined) return utcSeconds(s);
+  if (cache.has(s)) return cache.get(s);
+  const v = utcSeconds(s);
+  cache.set(s, v);
+  return v;
 }
 
 export interface Rejection extends LineRejection {
@@ -53,8 +64,8 @@ export function checkLine(line: UsageLine, scope: LineScope): { reason: LineReje
   if (scope.tenants !== undefined && !scope.tenants.has(line.SubAccountId)) {
     return { reason: "tenant_not_allowed", detail: `SubAccountId "${line.SubAccountId}" is not granted to this caller` };
   }
-  const start = utcSeconds(line.ChargePeriodStart);
-  const end = utcSeconds(line.ChargePeriodEnd);
+  const start = timeOf(line.ChargePeriodStart, scope);
+  const end = timeOf(line.ChargePeriodEnd, scope);
   if (start === undefined || end === undefined) {
     return {
       reason: "bad_time",
@@ -96,8 +107,9 @@ export function checkLine(line: UsageLine, scope: LineScope): { reason: LineReje
 export function validateLines(lines: readonly UsageLine[], scope: LineScope): Validated {
   const valid: UsageLine[] = [];
   const rejected: Rejection[] = [];
+  const cached: LineScope = { ...scope, times: scope.times ?? new Map() };
   for (let row = 0; row < lines.length; row++) {
-    const bad = checkLine(lines[row], scope);
+    const bad = checkLine(lines[row], cached);
     if (bad === undefined) valid.push(lines[row]);
     else rejected.push({ row, ...bad });
   }

@@ -7,6 +7,7 @@ import {
   SourceNetworkError,
   SourceTimeoutError,
 } from "./errors.js";
+import { getOnce, type InFlight } from "./http-request.js";
 
 export interface HttpGetOptions {
   /** Source name, for error context. */
@@ -26,65 +27,79 @@ export const EXPOSITION_ACCEPT =
 
 const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
 
+/** Redirects followed before giving up (Prometheus follows up to 10 as well). */
+const MAX_REDIRECTS = 10;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
 /**
- * GET `url` with global fetch and return the body as a FetchResult; never throws.
- * Retryable: timeouts, network errors, 408, 429, 5xx. Permanent: other statuses, oversize
- * bodies, caller aborts. Credentials in the URL (`https://user:pass@bmc/…`) are sent as
- * Basic auth, because fetch refuses URLs that carry them.
+ * GET `url` over node:http/https (keep-alive) and return the body as a FetchResult; never
+ * throws. Retryable: timeouts, network errors, 408, 429, 5xx. Permanent: other statuses,
+ * oversize bodies, caller aborts. `timeoutMs` bounds the whole exchange, redirects and body
+ * included. Credentials in the URL (`https://user:pass@bmc/…`) are sent as Basic auth, and
+ * dropped on a redirect to another origin.
  */
 export async function httpGet(options: HttpGetOptions): Promise<FetchResult> {
   const { url: displayUrl, headers } = splitCredentials(options.url, options.accept);
   const context = { source: options.source, url: displayUrl };
-  const timeout = AbortSignal.timeout(options.timeoutMs);
-  const signal = AbortSignal.any([options.signal, timeout]);
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const fail = (error: SourceError, retryable: boolean): FetchResult => ({
     ok: false,
     retryable,
     error,
     timeMs: Date.now(),
   });
+  const { signal } = options;
+  if (signal.aborted) return fail(new SourceAbortedError(context), false);
+  // One timer and one listener per scrape, not an AbortSignal pair (issue 3: footprint).
+  const flight: InFlight = {};
+  let timedOut = false;
+  const stop = () => flight.request?.destroy();
+  const timer = setTimeout(() => {
+    timedOut = true;
+    stop();
+  }, options.timeoutMs);
+  timer.unref();
+  signal.addEventListener("abort", stop, { once: true });
   try {
-    const response = await fetch(displayUrl, { headers, signal, redirect: "follow" });
-    if (!response.ok) {
-      await response.body?.cancel().catch(() => undefined);
-      const s = response.status;
-      return fail(new SourceHttpError(s, context), s === 408 || s === 429 || s >= 500);
+    let url = new URL(displayUrl);
+    for (let hop = 0; ; hop++) {
+      let o = await getOnce(url, headers, maxBytes, flight);
+      if (o.kind === "error" && o.staleSocket && !timedOut && !signal.aborted) {
+        o = await getOnce(url, headers, maxBytes, flight);
+      }
+      if (signal.aborted) return fail(new SourceAbortedError(context), false);
+      if (timedOut) return fail(new SourceTimeoutError(options.timeoutMs, context), true);
+      if (o.kind === "body") return { ok: true, body: o.body, timeMs: Date.now() };
+      if (o.kind === "too-large")
+        return fail(new SourceBodyTooLargeError(maxBytes, context), false);
+      if (o.kind === "error") return fail(new SourceNetworkError(context, o.error), true);
+      const next = REDIRECTS.has(o.status) ? redirectTarget(url, o.location) : undefined;
+      if (next === undefined || hop >= MAX_REDIRECTS) {
+        const s = o.status;
+        return fail(new SourceHttpError(s, context), s === 408 || s === 429 || s >= 500);
+      }
+      if (next.origin !== url.origin) delete headers.authorization;
+      url = next;
     }
-    const body = await readLimited(response, options.maxBytes ?? DEFAULT_MAX_BYTES);
-    if (body === undefined) {
-      return fail(
-        new SourceBodyTooLargeError(options.maxBytes ?? DEFAULT_MAX_BYTES, context),
-        false,
-      );
-    }
-    return { ok: true, body, timeMs: Date.now() };
-  } catch (cause) {
-    if (options.signal.aborted) return fail(new SourceAbortedError(context), false);
-    if (timeout.aborted) return fail(new SourceTimeoutError(options.timeoutMs, context), true);
-    return fail(new SourceNetworkError(context, cause), true);
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener("abort", stop);
   }
 }
 
-async function readLimited(response: Response, maxBytes: number): Promise<string | undefined> {
-  if (response.body === null) return "";
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let text = "";
-  let bytes = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return text + decoder.decode();
-    bytes += value.byteLength;
-    if (bytes > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      return undefined;
-    }
-    text += decoder.decode(value, { stream: true });
+/** Where a 3xx points, if it points at an http(s) URL. */
+function redirectTarget(from: URL, location: string | undefined): URL | undefined {
+  if (location === undefined) return undefined;
+  try {
+    const next = new URL(location, from);
+    return next.protocol === "http:" || next.protocol === "https:" ? next : undefined;
+  } catch {
+    return undefined;
   }
 }
 
 function splitCredentials(raw: string, accept: string) {
-  const headers: Record<string, string> = { accept };
+  const headers: Record<string, string> = { accept, "user-agent": "tokenwatt-agent" };
   const url = new URL(raw);
   if (url.username !== "" || url.password !== "") {
     const user = decodeURIComponent(url.username);

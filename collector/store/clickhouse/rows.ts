@@ -87,7 +87,8 @@ export function rowKey(row: Record<string, unknown>, key: readonly string[]): st
   return key.map((k) => String(row[k])).join("\u0000");
 }
 
-export function lineRows(lines: readonly StoredUsageLine[], key: readonly string[]): KeyedRows {
+/** Lines (or rows with epoch-second times, as re-pricing builds them) → keyed rows. */
+export function lineRows(lines: readonly (StoredUsageLine | Row)[], key: readonly string[]): KeyedRows {
   const out = keyed();
   const seen = new Set<string>();
   for (let r = 0; r < lines.length; r++) {
@@ -98,6 +99,9 @@ export function lineRows(lines: readonly StoredUsageLine[], key: readonly string
   }
   return out;
 }
+
+const text = (name: string): ChColumn => ({ name, type: "String" });
+const num = (name: string): ChColumn => ({ name, type: "Float64" });
 
 /** GpuReadingRow field for each reading column. */
 const READING_FIELD: Record<string, keyof GpuReadingRow> = {
@@ -142,8 +146,8 @@ export function readingRows(
     if (!Array.isArray(g.tokens)) throw bad("tokens is not a list", r, "tokens");
     for (const c of g.tokens) {
       const tr: Row = { agent_id: agent, window_start: t, gpu_uuid: row.gpu_uuid };
-      tr.workload = value(str, c.workload, r);
-      tr.tenant = value(str, c.tenant, r);
+      tr.workload = value(text("tokens.workload"), c.workload, r);
+      tr.tenant = value(text("tokens.tenant"), c.tenant, r);
       tr.prompt_tokens = value(num("tokens.promptTokens"), c.promptTokens, r);
       tr.cached_tokens = value(num("tokens.cachedTokens"), c.cachedTokens, r);
       tr.generation_tokens = value(num("tokens.generationTokens"), c.generationTokens, r);
@@ -153,6 +157,3 @@ export function readingRows(
   }
   return { readings: out, tokens };
 }
-
-const str: ChColumn = { name: "tokens.workload|tenant", type: "String" };
-const num = (name: string): ChColumn => ({ name, type: "Float64" });

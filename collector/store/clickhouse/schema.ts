@@ -172,5 +172,15 @@ export function schemaSql(db: string): string[] {
   site String,
   collector String
 ) ENGINE = MergeTree PARTITION BY toYYYYMM(received) ORDER BY (agent_id, boot_id, seq)`,
+    // Ranges a re-pricing finished, per version (a redo after a lost record stores nothing twice).
+    `CREATE TABLE IF NOT EXISTS ${db}.reprice_ranges (
+  version String,
+  from_s Float64,
+  to_s Float64,
+  readings UInt64,
+  lines UInt64,
+  done DateTime('UTC'),
+  collector String
+) ENGINE = MergeTree ORDER BY (version, from_s)`,
   ];
 }

@@ -6,6 +6,7 @@
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { AgentState, SiteInfo } from "../types.js";
+import { sqlString } from "./driver.js";
 
 export interface Gap {
   fromSeq: number;
@@ -39,55 +40,103 @@ export function advance(prev: SeqState | undefined, bootId: string, seq: number)
   return { bootId, lastSeq: prev.lastSeq, gaps };
 }
 
-async function readSeqState(
-  connection: DuckDBConnection,
-  agentId: string,
-): Promise<SeqState | undefined> {
-  const row = (
-    await connection.runAndReadAll("SELECT boot_id, last_seq FROM agents WHERE agent_id = $1", [
-      agentId,
-    ])
-  ).getRowsJS()[0];
-  if (row === undefined) return undefined;
-  const bootId = String(row[0]);
-  const gaps = (
-    await connection.runAndReadAll(
-      "SELECT from_seq, to_seq FROM agent_gaps WHERE agent_id = $1 AND boot_id = $2 ORDER BY from_seq",
-      [agentId, bootId],
-    )
-  )
-    .getRowsJS()
-    .map((g) => ({ fromSeq: Number(g[0]), toSeq: Number(g[1]) }));
-  return { bootId, lastSeq: Number(row[1]), gaps };
+/** What the book keeps per agent: the agents row, site as JSON text, and the open gaps. */
+interface AgentRecord extends SeqState {
+  lastSeenMs: number;
+  batches: number;
+  lines: number;
+  site: string | null;
 }
 
-/** Records a committed batch inside the caller's transaction. */
-export async function recordBatch(
-  connection: DuckDBConnection,
-  batch: { agentId: string; bootId: string; seq: number; lineCount: number; site?: SiteInfo },
-  nowMs: number,
-): Promise<void> {
-  const prev = await readSeqState(connection, batch.agentId);
-  const next = advance(prev, batch.bootId, batch.seq);
-  const site = batch.site === undefined ? null : JSON.stringify(batch.site);
-  await connection.run(
-    `INSERT INTO agents VALUES ($1, $2, CAST($3 AS BIGINT), make_timestamp(CAST($4 AS BIGINT)), 1, CAST($5 AS BIGINT), $6::JSON)
-ON CONFLICT DO UPDATE SET boot_id = EXCLUDED.boot_id, last_seq = EXCLUDED.last_seq,
-  last_seen = EXCLUDED.last_seen, batches = agents.batches + 1, lines = agents.lines + EXCLUDED.lines,
-  site = coalesce(EXCLUDED.site, agents.site)`,
-    [batch.agentId, next.bootId, next.lastSeq, nowMs * 1000, batch.lineCount, site],
-  );
-  await connection.run("DELETE FROM agent_gaps WHERE agent_id = $1 AND boot_id = $2", [
-    batch.agentId,
-    next.bootId,
-  ]);
-  for (const g of next.gaps) {
-    await connection.run("INSERT INTO agent_gaps VALUES ($1, $2, $3, $4)", [
-      batch.agentId,
-      next.bootId,
-      g.fromSeq,
-      g.toSeq,
-    ]);
+/** One committed batch as the book needs it. */
+export interface BatchRecord {
+  agentId: string;
+  bootId: string;
+  seq: number;
+  /** Lines the batch inserted. */
+  lineCount: number;
+  site?: SiteInfo;
+}
+
+function sameGaps(a: readonly Gap[], b: readonly Gap[]): boolean {
+  return a.length === b.length && a.every((g, i) => g.fromSeq === b[i].fromSeq && g.toSeq === b[i].toSeq);
+}
+
+/**
+ * Sequence state of every agent, held in memory: the store is the database's only writer,
+ * so the book equals the agents/agent_gaps tables. A commit plans the next states (pure),
+ * writes them inside its transaction, and applies them here only once COMMIT succeeded.
+ */
+export class AgentBook {
+  private readonly records = new Map<string, AgentRecord>();
+
+  async load(connection: DuckDBConnection): Promise<void> {
+    this.records.clear();
+    const rows = (
+      await connection.runAndReadAll(
+        `SELECT agent_id, boot_id, last_seq, epoch_ms(last_seen), batches, lines, CAST(site AS VARCHAR) FROM agents`,
+      )
+    ).getRowsJS();
+    for (const r of rows) {
+      this.records.set(String(r[0]), {
+        bootId: String(r[1]),
+        lastSeq: Number(r[2]),
+        lastSeenMs: Number(r[3]),
+        batches: Number(r[4]),
+        lines: Number(r[5]),
+        site: r[6] === null ? null : String(r[6]),
+        gaps: [],
+      });
+    }
+    const gaps = (
+      await connection.runAndReadAll(
+        `SELECT g.agent_id, g.from_seq, g.to_seq FROM agent_gaps g JOIN agents a
+  ON a.agent_id = g.agent_id AND a.boot_id = g.boot_id ORDER BY g.agent_id, g.from_seq`,
+      )
+    ).getRowsJS();
+    for (const g of gaps) {
+      this.records.get(String(g[0]))?.gaps.push({ fromSeq: Number(g[1]), toSeq: Number(g[2]) });
+    }
+  }
+
+  /** The records after `batches` (in order) and the SQL that stores them. Pure. */
+  plan(batches: readonly BatchRecord[], nowMs: number): { next: Map<string, AgentRecord>; sql: string } {
+    const next = new Map<string, AgentRecord>();
+    for (const b of batches) {
+      const prev = next.get(b.agentId) ?? this.records.get(b.agentId);
+      const seq = advance(prev, b.bootId, b.seq);
+      next.set(b.agentId, {
+        ...seq,
+        lastSeenMs: nowMs,
+        batches: (prev?.batches ?? 0) + 1,
+        lines: (prev?.lines ?? 0) + b.lineCount,
+        site: b.site === undefined ? (prev?.site ?? null) : JSON.stringify(b.site),
+      });
+    }
+    const rows: string[] = [];
+    const gapSql: string[] = [];
+    for (const [id, r] of next) {
+      const site = r.site === null ? "NULL" : `${sqlString(r.site)}::JSON`;
+      rows.push(
+        `(${sqlString(id)}, ${sqlString(r.bootId)}, ${r.lastSeq}, make_timestamp(${Math.round(r.lastSeenMs) * 1000}), ${r.batches}, ${r.lines}, ${site})`,
+      );
+      const prev = this.records.get(id);
+      if (prev !== undefined && prev.bootId === r.bootId && sameGaps(prev.gaps, r.gaps)) continue;
+      gapSql.push(
+        `DELETE FROM agent_gaps WHERE agent_id = ${sqlString(id)} AND boot_id = ${sqlString(r.bootId)}`,
+      );
+      if (r.gaps.length > 0) {
+        gapSql.push(
+          `INSERT INTO agent_gaps VALUES ${r.gaps.map((g) => `(${sqlString(id)}, ${sqlString(r.bootId)}, ${g.fromSeq}, ${g.toSeq})`).join(", ")}`,
+        );
+      }
+    }
+    const sql = [`INSERT OR REPLACE INTO agents VALUES ${rows.join(", ")}`, ...gapSql].join(";\n");
+    return { next, sql };
+  }
+
+  apply(next: ReadonlyMap<string, AgentRecord>): void {
+    for (const [id, r] of next) this.records.set(id, r);
   }
 }
 

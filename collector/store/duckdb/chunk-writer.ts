@@ -9,8 +9,7 @@
  * column costs one buffer copy plus one call per distinct long value.
  */
 import type { DuckDBAppender, DuckDBType } from "@duckdb/node-api";
-import bindings from "@duckdb/node-bindings";
-import type { DuckDbModule } from "./driver.js";
+import type { DuckDbBindings, DuckDbModule } from "./driver.js";
 
 /** One column of a batch: numbers (DOUBLE), epoch microseconds (TIMESTAMP), or text. */
 export type Column =
@@ -45,15 +44,16 @@ function inlineString(s: string): Uint8Array | null {
   return out;
 }
 
-type Vector = ReturnType<typeof bindings.data_chunk_get_vector>;
+type Vector = ReturnType<DuckDbBindings["data_chunk_get_vector"]>;
 
 /** Scratch buffers, reused across chunks (one writer runs at a time: ingest is serial). */
 const scratch = new ArrayBuffer(16 * CHUNK_ROWS);
 const scratchBytes = new Uint8Array(scratch);
-const scratchF64 = new Float64Array(scratch);
 const scratchI32 = new Int32Array(scratch);
 
-function writeStrings(vector: Vector, values: readonly string[], start: number, n: number): void {
+function writeStrings(
+  bindings: DuckDbBindings,
+  vector: Vector, values: readonly string[], start: number, n: number): void {
   // Pass 1: long strings get one C API assignment each, at their first row in the chunk.
   let long: Map<string, number> | undefined;
   for (let i = 0; i < n; i++) {
@@ -84,10 +84,12 @@ function writeStrings(vector: Vector, values: readonly string[], start: number, 
   bindings.copy_data_to_vector(vector, 0, scratch, 0, 16 * n);
 }
 
-function writeNumbers(vector: Vector, column: Column, start: number, n: number): void {
+function writeNumbers(
+  bindings: DuckDbBindings,
+  vector: Vector, column: Column, start: number, n: number): void {
   const v = column.values as Float64Array;
   if (column.type === "DOUBLE") {
-    bindings.copy_data_to_vector(vector, 0, v.buffer, v.byteOffset + 8 * start, 8 * n);
+    bindings.copy_data_to_vector(vector, 0, v.buffer as ArrayBuffer, v.byteOffset + 8 * start, 8 * n);
     return;
   }
   // int64 (TIMESTAMP µs, BIGINT) from exact integers < 2^53, little-endian halves.
@@ -113,15 +115,23 @@ function duckType(duckdb: DuckDbModule, column: Column): DuckDBType {
   }
 }
 
-/** Appends `rowCount` rows of `columns` (table column order, all NOT NULL) and flushes. */
+/** The driver pieces the writer needs. */
+export interface Driver {
+  duckdb: DuckDbModule;
+  bindings: DuckDbBindings;
+}
+
+/**
+ * Appends `rowCount` rows of `columns` (table column order, all NOT NULL) to `appender`;
+ * the caller flushes. Inside an open transaction the rows belong to it.
+ */
 export function appendColumns(
-  duckdb: DuckDbModule,
+  { duckdb, bindings }: Driver,
   appender: DuckDBAppender,
   columns: readonly Column[],
   rowCount: number,
 ): void {
   if (rowCount === 0) return;
-  void scratchF64;
   const types = columns.map((c) => duckType(duckdb, c));
   for (let start = 0; start < rowCount; start += CHUNK_ROWS) {
     const n = Math.min(CHUNK_ROWS, rowCount - start);
@@ -129,10 +139,9 @@ export function appendColumns(
     for (let c = 0; c < columns.length; c++) {
       const vector = bindings.data_chunk_get_vector(chunk.chunk, c);
       const column = columns[c];
-      if (column.type === "VARCHAR") writeStrings(vector, column.values, start, n);
-      else writeNumbers(vector, column, start, n);
+      if (column.type === "VARCHAR") writeStrings(bindings, vector, column.values, start, n);
+      else writeNumbers(bindings, vector, column, start, n);
     }
     appender.appendDataChunk(chunk);
   }
-  appender.flushSync();
 }

@@ -2,10 +2,22 @@
  * Loads `@duckdb/node-api` on demand. It is an optional dependency (a native addon) so the
  * agent package installs without it; only a collector with the DuckDB store needs it.
  */
+import { createRequire } from "node:module";
 import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { StoreError } from "../errors.js";
 
 export type DuckDbModule = typeof import("@duckdb/node-api");
+export type DuckDbBindings = typeof import("@duckdb/node-bindings");
+
+/**
+ * The native bindings `@duckdb/node-api` itself uses (resolved from its own location, so
+ * the two always share one addon), for the bulk writer's buffer-level calls.
+ */
+export function loadBindings(): DuckDbBindings {
+  const require = createRequire(import.meta.url);
+  const api = require.resolve("@duckdb/node-api");
+  return createRequire(api)("@duckdb/node-bindings") as DuckDbBindings;
+}
 
 let cached: Promise<DuckDbModule> | undefined;
 

@@ -177,15 +177,17 @@ export function schemaSql(): string[] {
   ];
 }
 
-/** Staging tables (temporary, per connection) mirror the appended columns. */
+/**
+ * Staging tables (temporary, per connection): the natural keys of a commit's rows, for the
+ * dedupe against stored rows, and the commit's rollup delta. `ord` is the row's index in the
+ * commit.
+ */
 export function stagingSql(): string[] {
-  const stage = (name: string, cols: readonly ColumnSpec[]) =>
-    `CREATE TEMP TABLE IF NOT EXISTS ${name} (ord INTEGER NOT NULL, ${cols
-      .map((c) => `${sqlIdent(c.name)} ${c.type === "TIMESTAMP" ? "DOUBLE" : c.type}`)
-      .join(", ")})`;
   return [
-    stage("stage_lines", LINE_COLUMNS),
-    stage("stage_readings", READING_COLUMNS),
-    stage("stage_tokens", CONTRIBUTION_COLUMNS),
+    `CREATE TEMP TABLE IF NOT EXISTS stage_line_keys (ord BIGINT, ${LINE_KEY.map(
+      (k) => `${sqlIdent(k)} ${k === "ChargePeriodStart" ? "TIMESTAMP" : "VARCHAR"}`,
+    ).join(", ")})`,
+    `CREATE TEMP TABLE IF NOT EXISTS stage_reading_keys (ord BIGINT, agent_id VARCHAR, window_start TIMESTAMP, gpu_uuid VARCHAR)`,
+    "CREATE TEMP TABLE IF NOT EXISTS stage_rollup AS SELECT * FROM rollup_hourly WITH NO DATA",
   ];
 }

@@ -1,9 +1,13 @@
 /**
- * Which stored lines a query or export sees. Lines of one natural key may exist under
+ * Which stored lines a query or export sees. Lines of one GPU-window may exist under
  * several price versions (re-pricing adds a version, never overwrites). With a
- * `priceVersion` filter only that version is read; without one, each key contributes its
- * newest registered version (price_versions.created), unregistered versions ranking below
- * registered ones and among themselves by name — so nothing is ever counted twice.
+ * `priceVersion` filter only that version is read. Without one, "latest" is chosen per
+ * GPU-window (agent, window start, GPU): all of its lines come from the newest registered
+ * version that has lines for it (price_versions.created, then name), unregistered versions
+ * (the agents' own) ranking below registered ones and among themselves by name. Choosing per
+ * GPU-window rather than per line key matters when a re-pricing changes attribution (idle
+ * `separate` vs `spread` makes different line keys): a GPU-window is never counted twice
+ * nor half re-priced. docs/query-api.md states the rule for users.
  */
 import { StoreError } from "../errors.js";
 import type { LineFilter } from "../types.js";
@@ -43,7 +47,7 @@ export function currentLinesSql(filter: LineFilter): string {
   SELECT u.*, p.created AS pv_created FROM usage_lines u
   LEFT JOIN price_versions p ON p.version = u."x_PriceVersion" ${whereSql}
 ) l
-QUALIFY row_number() OVER (
-  PARTITION BY "x_AgentId", "ChargePeriodStart", "ResourceId", "x_Workload", "SubAccountId", "x_LineKind"
-  ORDER BY pv_created DESC NULLS LAST, "x_PriceVersion" DESC) = 1`;
+QUALIFY "x_PriceVersion" = first_value("x_PriceVersion") OVER (
+  PARTITION BY "x_AgentId", "ChargePeriodStart", "ResourceId"
+  ORDER BY pv_created DESC NULLS LAST, "x_PriceVersion" DESC)`;
 }

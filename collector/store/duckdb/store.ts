@@ -1,57 +1,51 @@
 /**
  * The embedded DuckDB store (the collector's default). One database file, one connection,
- * one ingest at a time (a queue): DuckDB serialises writers anyway, and one connection keeps
- * every batch a single transaction. A committed transaction is in DuckDB's write-ahead log
- * before `ingest` resolves, so it survives a process kill; DuckDB checkpoints the log into the
- * file by itself and on shutdown.
+ * one task at a time (a queue): DuckDB serialises writers anyway. Concurrent `ingest` calls
+ * are group-committed: batches waiting while a commit runs go into the next transaction
+ * together, and each call resolves after that COMMIT (group-commit.ts, ingest.ts). A
+ * committed transaction is in DuckDB's fsynced write-ahead log before `ingest` resolves, so
+ * it survives a process kill; DuckDB checkpoints the log into the file by itself and on
+ * shutdown. Design and measurements: docs/collector-store.md.
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { StoreError } from "../errors.js";
 import type {
+  AggregateQuery,
+  AggregateRow,
   AgentState,
   IngestBatch,
   IngestResult,
   LineFilter,
   LineTotals,
   PriceVersion,
+  ReadingChunk,
+  RepricedLines,
+  RepriceTarget,
   RollupQuery,
   RollupRow,
   Store,
+  TimeRangeS,
 } from "../types.js";
-import { readAgents, recordBatch } from "./agents.js";
-import { appendColumns } from "./append.js";
-import { type DuckDbHandle, type DuckDbModule, loadDuckDb, openDuckDb } from "./driver.js";
-import {
-  CLEAR_STAGES,
-  insertLines,
-  insertReadings,
-  insertTokens,
-  timestampLiteral,
-  UPSERT_ROLLUP,
-} from "./ingest-sql.js";
+import { aggregate } from "./aggregate.js";
+import { AgentBook, readAgents } from "./agents.js";
+import type { Driver } from "./chunk-writer.js";
+import { type DuckDbHandle, type DuckDbModule, loadBindings, loadDuckDb, openDuckDb } from "./driver.js";
+import { GroupCommitter } from "./group-commit.js";
+import { commitGroup, type Prepared, prepare } from "./ingest.js";
 import * as q from "./queries.js";
-import {
-  CONTRIBUTION_COLUMNS,
-  LINE_COLUMNS,
-  READING_COLUMNS,
-  SCHEMA_VERSION,
-  schemaSql,
-  stagingSql,
-} from "./schema.js";
-import { linesToColumns, readingsToColumns } from "./to-columns.js";
+import * as rp from "./reprice.js";
+import { SCHEMA_VERSION, schemaSql, stagingSql } from "./schema.js";
 
-/** TIMESTAMP literals bounding staged epoch-second times (an empty range when none). */
-function range(epochS: readonly (string | number)[]): [string, string] {
-  let lo = Number.POSITIVE_INFINITY;
-  let hi = Number.NEGATIVE_INFINITY;
-  for (const v of epochS as number[]) {
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  return lo > hi
-    ? ["make_timestamp(0)", "make_timestamp(0)"]
-    : [timestampLiteral(lo), timestampLiteral(hi)];
-}
+/**
+ * DuckDB settings of a writable store. The WAL is checkpointed into the file once it holds
+ * this much: a checkpoint rewrites whole row groups, so a larger threshold means fewer
+ * rewrites per line (measured in docs/collector-store.md) at the price of a longer WAL replay
+ * after a crash. Insertion order is kept (a query may rely on it); it does not slow appends.
+ */
+const WRITE_SETTINGS = { checkpoint_threshold: "256MB" };
+
+/** A commit stops taking more waiting batches once it holds this many lines. */
+const GROUP_MAX_LINES = 50_000;
 
 export interface DuckDbStoreOptions {
   /** Database file; `:memory:` for a throwaway store. */
@@ -70,6 +64,14 @@ export class DuckDbStore implements Store {
   private duckdb: DuckDbModule | undefined;
   private closed = false;
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly agentBook = new AgentBook();
+  private readonly committer = new GroupCommitter<Prepared, IngestResult>({
+    schedule: (task) => this.serial(() => task()),
+    commit: (group) => this.commit(group),
+    rows: (p) => p.lines.rowCount + p.readings.readings.rowCount,
+    maxRows: GROUP_MAX_LINES,
+  });
+  private driver: Driver | undefined;
 
   constructor(options: DuckDbStoreOptions) {
     if (options.path === "") throw new StoreError("TW_ERR_STORE_OPEN", "store path is empty");
@@ -84,13 +86,18 @@ export class DuckDbStore implements Store {
       throw new StoreError("TW_ERR_STORE_CLOSED", "store was shut down", { path: this.path });
     }
     this.duckdb = await loadDuckDb();
-    this.handle = await openDuckDb(this.path, this.readOnly ? { access_mode: "READ_ONLY" } : {});
+    this.driver = { duckdb: this.duckdb, bindings: loadBindings() };
+    this.handle = await openDuckDb(
+      this.path,
+      this.readOnly ? { access_mode: "READ_ONLY" } : WRITE_SETTINGS,
+    );
     const c = this.handle.connection;
     if (!this.readOnly) {
       for (const sql of schemaSql()) await c.run(sql);
       const v = (await c.runAndReadAll("SELECT max(version) FROM schema_info")).getRowsJS()[0][0];
       if (v === null) await c.run(`INSERT INTO schema_info VALUES (${SCHEMA_VERSION})`);
       for (const sql of stagingSql()) await c.run(sql);
+      await this.agentBook.load(c);
     }
   }
 
@@ -98,7 +105,12 @@ export class DuckDbStore implements Store {
   async shutdown(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.queue.catch(() => undefined);
+    // A running group commit may queue one more for batches that arrived meanwhile.
+    let drained: Promise<unknown>;
+    do {
+      drained = this.queue;
+      await drained.catch(() => undefined);
+    } while (drained !== this.queue);
     const h = this.handle;
     this.handle = undefined;
     if (h === undefined) return;
@@ -128,66 +140,42 @@ export class DuckDbStore implements Store {
     return run;
   }
 
+  /** Validates now (a bad batch never reaches a transaction), commits with others waiting. */
   ingest(batch: IngestBatch): Promise<IngestResult> {
-    // Validate before taking the queue: a bad batch never opens a transaction.
-    let lines: ReturnType<typeof linesToColumns>;
-    let readings: ReturnType<typeof readingsToColumns>;
+    if (this.closed) {
+      return Promise.reject(
+        new StoreError("TW_ERR_STORE_CLOSED", "store was shut down", { path: this.path }),
+      );
+    }
+    let prepared: Prepared;
     try {
-      lines = linesToColumns(batch.lines);
-      readings = readingsToColumns(batch.readings);
+      prepared = prepare(batch);
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.serial(async (c) => {
-      const duckdb = this.duckdb!;
-      const now = this.nowMs();
-      await c.run("BEGIN TRANSACTION");
-      try {
-        for (const sql of CLEAR_STAGES) await c.run(sql);
-        await appendColumns(duckdb, c, "stage_lines", LINE_COLUMNS, lines.values, lines.rowCount);
-        await appendColumns(
-          duckdb,
-          c,
-          "stage_readings",
-          READING_COLUMNS,
-          readings.readings.values,
-          readings.readings.rowCount,
-        );
-        await appendColumns(
-          duckdb,
-          c,
-          "stage_tokens",
-          CONTRIBUTION_COLUMNS,
-          readings.tokens.values,
-          readings.tokens.rowCount,
-        );
-        const id = Number(
-          (await c.runAndReadAll("SELECT nextval('ingest_ids')")).getRowsJS()[0][0],
-        );
-        const [lo, hi] = range(lines.values[0]);
-        const inserted = (await c.run(insertLines(lo, hi), [id, now * 1000])).rowsChanged;
-        if (inserted > 0) await c.run(UPSERT_ROLLUP, [id]);
-        const [rlo, rhi] = range(readings.readings.values[1]);
-        const readingsInserted = (await c.run(insertReadings(rlo, rhi), [id])).rowsChanged;
-        await c.run(insertTokens(rlo, rhi));
-        await recordBatch(c, { ...batch, lineCount: inserted }, now);
-        await c.run("COMMIT");
-        return {
-          inserted,
-          duplicates: lines.rowCount - inserted,
-          readingsInserted,
-          readingsDuplicates: readings.readings.rowCount - readingsInserted,
-        };
-      } catch (cause) {
-        await c.run("ROLLBACK").catch(() => undefined);
-        throw new StoreError("TW_ERR_STORE_BATCH", "ingest failed, nothing stored", {
-          path: this.path,
-          agentId: batch.agentId,
-          seq: batch.seq,
-          cause,
-        });
-      }
-    });
+    return this.committer.submit(prepared);
+  }
+
+  private async commit(group: Prepared[]): Promise<IngestResult[]> {
+    try {
+      return await commitGroup(
+        {
+          driver: this.driver!,
+          connection: this.connection(),
+          agents: this.agentBook,
+          nowMs: this.nowMs(),
+        },
+        group,
+      );
+    } catch (cause) {
+      const one = group.length === 1 ? group[0].batch : undefined;
+      throw new StoreError("TW_ERR_STORE_BATCH", "ingest failed, nothing stored", {
+        path: this.path,
+        agentId: one?.agentId,
+        seq: one?.seq,
+        cause,
+      });
+    }
   }
 
   putPriceVersion(version: PriceVersion): Promise<void> {
@@ -208,6 +196,56 @@ export class DuckDbStore implements Store {
 
   rollup(query: RollupQuery): Promise<RollupRow[]> {
     return this.serial((c) => q.rollup(c, query));
+  }
+
+  aggregate(query: AggregateQuery): Promise<AggregateRow[]> {
+    return this.serial((c) => aggregate(c, query));
+  }
+
+  // Re-pricing (reprice.ts). The chunk's labels live in temp tables until the next read.
+  private repriceReady = false;
+  private lastChunk: ReadingChunk | undefined;
+
+  private repriceSerial<T>(task: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+    return this.serial(async (c) => {
+      if (!this.repriceReady) await rp.setupReprice(c);
+      this.repriceReady = true;
+      return task(c);
+    });
+  }
+
+  countReadings(range: TimeRangeS): Promise<number> {
+    return this.serial((c) => rp.countReadings(c, range));
+  }
+
+  repricedRanges(version: string): Promise<TimeRangeS[]> {
+    return this.repriceSerial((c) => rp.repricedRanges(c, version));
+  }
+
+  hasLinesOfVersion(version: string): Promise<boolean> {
+    return this.serial((c) => rp.hasLinesOfVersion(c, version));
+  }
+
+  readReadingChunk(range: TimeRangeS): Promise<ReadingChunk> {
+    return this.repriceSerial(async (c) => {
+      this.lastChunk = await rp.readReadingChunk(c, range);
+      return this.lastChunk;
+    });
+  }
+
+  writeRepricedLines(
+    chunk: ReadingChunk,
+    lines: RepricedLines,
+    target: RepriceTarget,
+  ): Promise<number> {
+    return this.repriceSerial((c) => {
+      if (chunk !== this.lastChunk) {
+        throw new StoreError("TW_ERR_STORE_QUERY", "re-priced lines of a chunk that is no longer read", {
+          path: this.path,
+        });
+      }
+      return rp.writeRepricedLines(this.duckdb!, c, chunk, lines, target, this.nowMs());
+    });
   }
 
   /** Runs `task` on the connection in the store's queue (no ingest interleaves). */

@@ -1,35 +1,44 @@
 /**
- * Row objects → columnar arrays in schema order, validated on the way: a batch with a
+ * Row objects → typed columns in schema order, validated on the way: a batch with a
  * malformed time or a non-finite number is refused whole (TW_ERR_STORE_BATCH naming the row
- * and field), because storing part of a batch would break the ack contract.
+ * and field), because storing part of a batch would break the ack contract. Runs when
+ * `ingest` is called, outside the store's queue, so it overlaps the running commit.
  */
 import { StoreError } from "../errors.js";
 import type { GpuReadingRow, StoredUsageLine } from "../types.js";
-import type { ColumnValues } from "./append.js";
+import type { Column } from "./chunk-writer.js";
 import { CONTRIBUTION_COLUMNS, type ColumnSpec, LINE_COLUMNS, READING_COLUMNS } from "./schema.js";
 
 const UTC_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
+/** Rows as columns, plus each row's natural key (exact, `\0`-joined) and time in µs. */
 export interface Columnar {
-  values: ColumnValues[];
+  columns: Column[];
   rowCount: number;
+  keys: string[];
+  timeUs: Float64Array;
 }
 
-function empty(columns: readonly ColumnSpec[], n: number): ColumnValues[] {
-  return columns.map(() => new Array<string | number>(n));
+function bad(message: string, row: number, field: string): StoreError {
+  return new StoreError("TW_ERR_STORE_BATCH", `${message} (row ${row}, ${field})`);
 }
 
-function bad(message: string, row: number, field: string, agentId?: string): StoreError {
-  return new StoreError("TW_ERR_STORE_BATCH", `${message} (row ${row}, ${field})`, { agentId });
-}
+/** Parses `YYYY-MM-DDTHH:mm:ssZ` to epoch µs; lines of a batch share few times, so memoise. */
+class TimeParser {
+  private lastText = "";
+  private lastUs = 0;
 
-function epochSeconds(value: unknown, row: number, field: string): number {
-  if (typeof value !== "string" || !UTC_SECONDS.test(value)) {
-    throw bad("time is not YYYY-MM-DDTHH:mm:ssZ", row, field);
+  us(value: unknown, row: number, field: string): number {
+    if (value === this.lastText) return this.lastUs;
+    if (typeof value !== "string" || !UTC_SECONDS.test(value)) {
+      throw bad("time is not YYYY-MM-DDTHH:mm:ssZ", row, field);
+    }
+    const ms = Date.parse(value);
+    if (!Number.isFinite(ms)) throw bad("time is not a valid date", row, field);
+    this.lastText = value;
+    this.lastUs = ms * 1000;
+    return this.lastUs;
   }
-  const ms = Date.parse(value);
-  if (!Number.isFinite(ms)) throw bad("time is not a valid date", row, field);
-  return ms / 1000;
 }
 
 function finite(value: unknown, row: number, field: string): number {
@@ -45,23 +54,71 @@ function text(value: unknown, row: number, field: string): string {
   return value;
 }
 
-export function linesToColumns(lines: readonly StoredUsageLine[]): Columnar {
-  const n = lines.length;
-  const values = empty(LINE_COLUMNS, n);
-  for (let c = 0; c < LINE_COLUMNS.length; c++) {
-    const { name, type } = LINE_COLUMNS[c];
-    const out = values[c];
-    for (let r = 0; r < n; r++) {
-      const v = (lines[r] as unknown as Record<string, unknown>)[name];
-      out[r] =
-        type === "TIMESTAMP"
-          ? epochSeconds(v, r, name)
-          : type === "DOUBLE"
-            ? finite(v, r, name)
-            : text(v, r, name);
+function allocate(specs: readonly ColumnSpec[], n: number): Column[] {
+  return specs.map((s): Column =>
+    s.type === "VARCHAR"
+      ? { type: "VARCHAR", values: new Array<string>(n) }
+      : { type: s.type, values: new Float64Array(n) },
+  );
+}
+
+/** Fills `columns` from row objects; `field(name)` maps a column to its property. */
+function fill(
+  rows: readonly object[],
+  specs: readonly ColumnSpec[],
+  columns: Column[],
+  field: (name: string) => string,
+  secondsTimes: boolean,
+): void {
+  const n = rows.length;
+  for (let c = 0; c < specs.length; c++) {
+    const { name, type } = specs[c];
+    const prop = field(name);
+    const col = columns[c];
+    if (col.type === "VARCHAR") {
+      const out = col.values as string[];
+      for (let r = 0; r < n; r++) out[r] = text((rows[r] as Record<string, unknown>)[prop], r, name);
+    } else if (type === "TIMESTAMP" && !secondsTimes) {
+      const parser = new TimeParser();
+      for (let r = 0; r < n; r++) {
+        col.values[r] = parser.us((rows[r] as Record<string, unknown>)[prop], r, name);
+      }
+    } else {
+      const scale = type === "TIMESTAMP" ? 1e6 : 1;
+      for (let r = 0; r < n; r++) {
+        const v = finite((rows[r] as Record<string, unknown>)[prop], r, name) * scale;
+        col.values[r] = type === "TIMESTAMP" ? Math.round(v) : v;
+      }
     }
   }
-  return { values, rowCount: n };
+}
+
+const LINE_INDEX = new Map(LINE_COLUMNS.map((c, i) => [c.name, i]));
+const col = (name: string): number => LINE_INDEX.get(name) as number;
+/** Natural-key columns (kernel NATURAL_KEY order); the time is keyed by its text. */
+const KEY_TEXT = [
+  col("x_AgentId"),
+  col("ChargePeriodStart"),
+  col("ResourceId"),
+  col("x_Workload"),
+  col("SubAccountId"),
+  col("x_LineKind"),
+  col("x_PriceVersion"),
+];
+
+export function linesToColumns(lines: readonly StoredUsageLine[]): Columnar {
+  const n = lines.length;
+  const columns = allocate(LINE_COLUMNS, n);
+  fill(lines, LINE_COLUMNS, columns, (name) => name, false);
+  const v = (i: number) => columns[i].values as string[];
+  const [a, , g, w, t, k, p] = KEY_TEXT.map((i) => (i === KEY_TEXT[1] ? [] : v(i)));
+  const keys = new Array<string>(n);
+  for (let r = 0; r < n; r++) {
+    // The validated time text is canonical (one text per instant), so it keys exactly.
+    const start = lines[r].ChargePeriodStart;
+    keys[r] = `${a[r]}\0${start}\0${g[r]}\0${w[r]}\0${t[r]}\0${k[r]}\0${p[r]}`;
+  }
+  return { columns, rowCount: n, keys, timeUs: columns[0].values as Float64Array };
 }
 
 /** GpuReadingRow field for each reading column. */
@@ -88,39 +145,48 @@ const READING_FIELD: Record<string, keyof GpuReadingRow> = {
   sovereignty_zone: "sovereigntyZone",
 };
 
-export function readingsToColumns(readings: readonly GpuReadingRow[]): {
+/** Readings and their token rows; `owner[i]` is the reading row of token row `i`. */
+export interface ReadingColumns {
   readings: Columnar;
-  tokens: Columnar;
-} {
+  tokens: Column[];
+  tokenCount: number;
+  owner: Int32Array;
+}
+
+export function readingsToColumns(readings: readonly GpuReadingRow[]): ReadingColumns {
   const n = readings.length;
-  const values = empty(READING_COLUMNS, n);
-  let tokenRows = 0;
-  for (let r = 0; r < n; r++) tokenRows += readings[r].tokens.length;
-  for (let c = 0; c < READING_COLUMNS.length; c++) {
-    const { name, type } = READING_COLUMNS[c];
-    const field = READING_FIELD[name];
-    const out = values[c];
-    for (let r = 0; r < n; r++) {
-      const v = readings[r][field];
-      out[r] = type === "VARCHAR" ? text(v, r, name) : finite(v, r, name);
-    }
+  const columns = allocate(READING_COLUMNS, n);
+  fill(readings, READING_COLUMNS, columns, (name) => READING_FIELD[name], true);
+  const agent = columns[0].values as string[];
+  const timeUs = columns[1].values as Float64Array;
+  const gpu = columns[3].values as string[];
+  const keys = new Array<string>(n);
+  let tokenCount = 0;
+  for (let r = 0; r < n; r++) {
+    keys[r] = `${agent[r]}\0${timeUs[r]}\0${gpu[r]}`;
+    const tokens = readings[r].tokens;
+    if (!Array.isArray(tokens)) throw bad("tokens is not a list", r, "tokens");
+    tokenCount += tokens.length;
   }
-  const t = empty(CONTRIBUTION_COLUMNS, tokenRows);
+  const t = allocate(CONTRIBUTION_COLUMNS, tokenCount);
+  const owner = new Int32Array(tokenCount);
+  const [tAgent, tStart, tGpu, tWorkload, tTenant] = t;
+  const nums = t.slice(5).map((c) => c.values as Float64Array);
   let k = 0;
   for (let r = 0; r < n; r++) {
-    const g = readings[r];
-    for (const c of g.tokens) {
-      t[0][k] = g.agentId;
-      t[1][k] = g.windowStartS;
-      t[2][k] = g.resourceId;
-      t[3][k] = text(c.workload, r, "tokens.workload");
-      t[4][k] = text(c.tenant, r, "tokens.tenant");
-      t[5][k] = finite(c.promptTokens, r, "tokens.promptTokens");
-      t[6][k] = finite(c.cachedTokens, r, "tokens.cachedTokens");
-      t[7][k] = finite(c.generationTokens, r, "tokens.generationTokens");
-      t[8][k] = finite(c.requests, r, "tokens.requests");
+    for (const c of readings[r].tokens) {
+      owner[k] = r;
+      (tAgent.values as string[])[k] = agent[r];
+      (tStart.values as Float64Array)[k] = timeUs[r];
+      (tGpu.values as string[])[k] = gpu[r];
+      (tWorkload.values as string[])[k] = text(c.workload, r, "tokens.workload");
+      (tTenant.values as string[])[k] = text(c.tenant, r, "tokens.tenant");
+      nums[0][k] = finite(c.promptTokens, r, "tokens.promptTokens");
+      nums[1][k] = finite(c.cachedTokens, r, "tokens.cachedTokens");
+      nums[2][k] = finite(c.generationTokens, r, "tokens.generationTokens");
+      nums[3][k] = finite(c.requests, r, "tokens.requests");
       k++;
     }
   }
-  return { readings: { values, rowCount: n }, tokens: { values: t, rowCount: tokenRows } };
+  return { readings: { columns, rowCount: n, keys, timeUs }, tokens: t, tokenCount, owner };
 }

@@ -22,7 +22,7 @@ afterEach(async () => {
 
 function sinkFor(url: string, o: { batchMaxLines?: number; delayS?: number; windowS?: number } = {}) {
   return new SpoolShipperSink({
-    agentId: "agent-1",
+    agentId: "fra2-r12-h03",
     windowS: o.windowS ?? 60,
     collector: {
       urls: [url],

@@ -1,0 +1,87 @@
+/**
+ * Collector ingest, end to end: a load-generator child process → gRPC (loopback, plaintext)
+ * → validation → DuckDB commit → ack, at 100, 1,000 and 5,000 lines per batch. Prints a table
+ * and, last, one JSON line with the best lines/s and the bytes per line on the wire.
+ * Run: npm run bench:ingest  (or node_modules/.bin/vite-node bench/ingest/run.ts [lines])
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import pino from "pino";
+import { Collector } from "../../collector/collector.js";
+import { COLLECTOR_DEFAULTS } from "../../collector/config/load.js";
+
+const totalLines = Number(process.argv[2] ?? 300_000);
+const SIZES = [100, 1000, 5000];
+const CONCURRENCY = 4;
+
+interface Run {
+  lines: number;
+  stored: number;
+  seconds: number;
+  bytes: number;
+  batches: number;
+}
+
+function loadGen(target: string, batchLines: number, lines: number, agentId: string): Promise<Run> {
+  const self = fileURLToPath(import.meta.url);
+  const ts = self.endsWith(".ts");
+  const child = join(self, "..", `load-gen.${ts ? "ts" : "js"}`);
+  const repo = join(self, ts ? "../../.." : "../../../..");
+  const args = ts ? [join(repo, "node_modules/vite-node/vite-node.mjs"), child] : [child];
+  return new Promise((ok, fail) => {
+    const p = spawn(process.execPath, [...args, target, String(batchLines), String(lines), String(CONCURRENCY), agentId], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    p.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    p.on("exit", (code) => (code === 0 ? ok(JSON.parse(out.trim().split("\n").pop() ?? "") as Run) : fail(new Error(`load-gen exited ${code}`))));
+  });
+}
+
+const dir = mkdtempSync(join(tmpdir(), "tw-bench-ingest-"));
+const collector = new Collector({
+  config: {
+    listen: "127.0.0.1:0",
+    metrics_listen: "127.0.0.1:0",
+    auth: { tokens: {} },
+    allow_plaintext_loopback: true,
+    store: { kind: "duckdb", path: join(dir, "bench.duckdb") },
+    limits: { ...COLLECTOR_DEFAULTS },
+  },
+  logger: pino({ level: "warn" }),
+});
+await collector.start();
+const rows: { batch_lines: number; lines_per_s: number; bytes_per_line: number; ms_per_batch: number }[] = [];
+try {
+  for (const size of SIZES) {
+    // Fewer lines for small batches: their per-call cost dominates and the run stays short.
+    const lines = size === 100 ? Math.min(totalLines, 50_000) : totalLines;
+    const r = await loadGen(collector.address, size, lines, `bench-${size}`);
+    if (r.stored !== r.lines) throw new Error(`stored ${r.stored} of ${r.lines} lines`);
+    rows.push({
+      batch_lines: size,
+      lines_per_s: Math.round(r.lines / r.seconds),
+      bytes_per_line: Number((r.bytes / r.lines).toFixed(2)),
+      ms_per_batch: Number(((r.seconds * 1000) / r.batches).toFixed(2)),
+    });
+  }
+} finally {
+  await collector.shutdown();
+  rmSync(dir, { recursive: true, force: true });
+}
+console.table(rows);
+const best = rows.reduce((a, b) => (b.lines_per_s > a.lines_per_s ? b : a));
+console.log(
+  JSON.stringify({
+    bench: "ingest",
+    lines_per_s: best.lines_per_s,
+    best_batch_lines: best.batch_lines,
+    bytes_per_line: best.bytes_per_line,
+    runs: rows,
+  }),
+);

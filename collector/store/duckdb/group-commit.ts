@@ -1,0 +1,83 @@
+/**
+ * Group commit: `submit` queues an item; while a commit runs, arriving items wait, and the
+ * next commit takes all of them (up to `maxRows`) in one transaction, resolving each
+ * item's promise only after that shared COMMIT. One commit's fixed costs (round trips, the
+ * WAL write and fsync) are paid once per group instead of once per batch. When a group
+ * fails, each of its items is retried alone, so one bad batch fails only its own caller.
+ */
+
+interface Waiting<T, R> {
+  item: T;
+  resolve: (result: R) => void;
+  reject: (error: unknown) => void;
+}
+
+export interface GroupCommitOptions<T, R> {
+  /** Runs `task` in the owner's queue (after whatever is queued before it). */
+  schedule: (task: () => Promise<void>) => Promise<void>;
+  /** Commits items together; results in item order. Throws when nothing was committed. */
+  commit: (items: T[]) => Promise<R[]>;
+  /** Size of an item (rows), for `maxRows`. */
+  rows: (item: T) => number;
+  /** A group stops growing once it holds this many rows (a single item may exceed it). */
+  maxRows: number;
+}
+
+export class GroupCommitter<T, R> {
+  private waiting: Waiting<T, R>[] = [];
+  private scheduled = false;
+
+  constructor(private readonly options: GroupCommitOptions<T, R>) {}
+
+  submit(item: T): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.waiting.push({ item, resolve, reject });
+      this.ensureScheduled();
+    });
+  }
+
+  private ensureScheduled(): void {
+    if (this.scheduled || this.waiting.length === 0) return;
+    this.scheduled = true;
+    this.options.schedule(() => this.run()).catch((error: unknown) => {
+      // The queue refused the task (e.g. the store closed): fail everyone still waiting.
+      this.scheduled = false;
+      for (const w of this.waiting.splice(0)) w.reject(error);
+    });
+  }
+
+  private take(): Waiting<T, R>[] {
+    let rows = 0;
+    let n = 0;
+    while (n < this.waiting.length && (n === 0 || rows < this.options.maxRows)) {
+      rows += this.options.rows(this.waiting[n].item);
+      if (n > 0 && rows > this.options.maxRows) break;
+      n++;
+    }
+    return this.waiting.splice(0, n);
+  }
+
+  private async run(): Promise<void> {
+    this.scheduled = false;
+    const group = this.take();
+    // Items that arrive from now on (or did not fit) go to the next commit.
+    this.ensureScheduled();
+    if (group.length === 0) return;
+    try {
+      const results = await this.options.commit(group.map((w) => w.item));
+      group.forEach((w, i) => w.resolve(results[i]));
+    } catch (error) {
+      if (group.length === 1) {
+        group[0].reject(error);
+        return;
+      }
+      for (const w of group) {
+        try {
+          w.resolve((await this.options.commit([w.item]))[0]);
+        } catch (own) {
+          w.reject(own);
+        }
+      }
+    }
+  }
+}

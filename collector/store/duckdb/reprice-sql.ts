@@ -1,0 +1,148 @@
+/**
+ * The SQL of re-pricing on DuckDB. A chunk's readings are copied into a temp table in stage-2
+ * order (window start, agent, GPU); its token rows into another, numbered to follow. The
+ * kernel's output comes back as numbers only (row numbers instead of labels), and one INSERT
+ * joins the labels back on, so no string crosses into JavaScript either way.
+ */
+import { LANES } from "../../../kernel/src/usage-line.js";
+import { sqlIdent, sqlString } from "./driver.js";
+import { LINE_COLUMNS, ROLLUP_KEY, ROLLUP_MEASURES } from "./schema.js";
+
+/** Epoch seconds → a TIMESTAMP literal (µs precision, time-zone independent). */
+export function timestampLiteral(epochS: number): string {
+  return `make_timestamp(${Math.round(epochS * 1e6)})`;
+}
+
+/** Rollup dimension column ← usage-line expression, in ROLLUP_KEY order. */
+const ROLLUP_SOURCE: Record<(typeof ROLLUP_KEY)[number], string> = {
+  hour: `date_trunc('hour', "ChargePeriodStart")`,
+  metro: `"RegionId"`,
+  hall: `"AvailabilityZone"`,
+  rack: `"x_Rack"`,
+  lane: `"x_Lane"`,
+  workload: `"x_Workload"`,
+  model: `"x_Model"`,
+  gpu_model: `"x_GpuModel"`,
+  tenant: `"SubAccountId"`,
+  currency: `"BillingCurrency"`,
+  price_version: `"x_PriceVersion"`,
+};
+
+/** Adds the lines written under ingest id `$1` to the hourly rollup (each line once). */
+export const ADD_TO_ROLLUP = `INSERT INTO rollup_hourly
+SELECT ${ROLLUP_KEY.map((k) => ROLLUP_SOURCE[k]).join(", ")}, count(*),
+  ${ROLLUP_MEASURES.map(([, line]) => `sum(${sqlIdent(line)})`).join(", ")}
+FROM usage_lines
+WHERE x_IngestId = CAST($1 AS BIGINT)
+GROUP BY ${ROLLUP_KEY.map((k) => ROLLUP_SOURCE[k]).join(", ")}
+ON CONFLICT DO UPDATE SET lines = lines + EXCLUDED.lines,
+  ${ROLLUP_MEASURES.map(([c]) => `${c} = ${c} + EXCLUDED.${c}`).join(",\n  ")}`;
+
+/** Numeric output columns, in rp_out order after (reading, source, kind). */
+export const OUT_COLUMNS = [
+  ["gpuEnergyJ", "x_GpuEnergyJ"],
+  ["idleEnergyJ", "x_IdleEnergyJ"],
+  ["hostEnergyJ", "x_HostEnergyJ"],
+  ["facilityEnergyJ", "x_FacilityEnergyJ"],
+  ["gpuSeconds", "x_GpuSeconds"],
+  ["prompt", "x_PromptTokens"],
+  ["cached", "x_CachedTokens"],
+  ["gen", "x_GenerationTokens"],
+  ["requests", "x_Requests"],
+  ["coverage", "x_Coverage"],
+  ["energyCost", "x_EnergyCost"],
+  ["gpuTimeCost", "x_GpuTimeCost"],
+  ["listCost", "ListCost"],
+  ["effectiveCost", "EffectiveCost"],
+  ["carbonG", "x_CarbonG"],
+] as const;
+
+export const REPRICE_SETUP = [
+  `CREATE TABLE IF NOT EXISTS reprice_ranges (
+  version VARCHAR NOT NULL,
+  from_s DOUBLE NOT NULL,
+  to_s DOUBLE NOT NULL,
+  readings BIGINT NOT NULL,
+  lines BIGINT NOT NULL,
+  done TIMESTAMP NOT NULL
+)`,
+  `CREATE TEMP TABLE IF NOT EXISTS rp_out (reading INTEGER NOT NULL, source INTEGER NOT NULL,
+  kind UTINYINT NOT NULL, ${OUT_COLUMNS.map(([, c]) => `${sqlIdent(c)} DOUBLE NOT NULL`).join(", ")})`,
+];
+
+const laneCode = `CASE lane ${LANES.map((l, i) => `WHEN ${sqlString(l)} THEN ${i}`).join(" ")} ELSE -1 END`;
+
+function rangeWhere(column: string, fromS: number, toS: number): string {
+  return `${column} >= ${timestampLiteral(fromS)} AND ${column} < ${timestampLiteral(toS)}`;
+}
+
+/** The chunk's readings in stage-2 order; `new_group` marks the first reading of an agent × window. */
+export function selectReadings(fromS: number, toS: number): string[] {
+  const order = "ORDER BY window_start, agent_id, gpu_uuid";
+  return [
+    `CREATE OR REPLACE TEMP TABLE rp_readings AS
+SELECT CAST(row_number() OVER w - 1 AS INTEGER) AS rid,
+  CAST(CASE WHEN lag(agent_id) OVER w IS NOT DISTINCT FROM agent_id
+    AND lag(window_start) OVER w IS NOT DISTINCT FROM window_start THEN 0 ELSE 1 END AS INTEGER) AS new_group,
+  *
+FROM gpu_readings WHERE ${rangeWhere("window_start", fromS, toS)}
+WINDOW w AS (${order})`,
+    `CREATE OR REPLACE TEMP TABLE rp_tokens AS
+SELECT CAST(row_number() OVER (ORDER BY r.rid, t.workload, t.tenant) - 1 AS INTEGER) AS cid,
+  r.rid, r.agent_id, t.workload, t.tenant, t.prompt_tokens, t.cached_tokens, t.generation_tokens, t.requests
+FROM gpu_reading_tokens t
+JOIN rp_readings r ON r.agent_id = t.agent_id AND r.window_start = t.window_start AND r.gpu_uuid = t.gpu_uuid
+WHERE ${rangeWhere("t.window_start", fromS, toS)}`,
+  ];
+}
+
+export const READ_READINGS = `SELECT new_group, CAST(${laneCode} AS INTEGER) AS lane,
+  epoch(window_start) AS start_s, window_s, energy_j, covered_s, idle_w, host_energy_j, facility_energy_j
+FROM rp_readings ORDER BY rid`;
+
+export const READ_TOKENS = `SELECT rid, prompt_tokens, cached_tokens, generation_tokens, requests
+FROM rp_tokens ORDER BY cid`;
+
+/** The served model of each agent × workload, from the lines stored for the range. */
+export function selectModels(fromS: number, toS: number): string {
+  return `CREATE OR REPLACE TEMP TABLE rp_models AS
+SELECT "x_AgentId" AS agent_id, "x_Workload" AS workload, max("x_Model") AS model
+FROM usage_lines WHERE ${rangeWhere('"ChargePeriodStart"', fromS, toS)} AND "x_Model" <> ''
+GROUP BY "x_AgentId", "x_Workload"`;
+}
+
+/** Labels rp_out from the chunk's tables into usage_lines. `$1` ingest id, `$2` now (µs), `$3` currency, `$4` version. */
+export function insertRepriced(): string {
+  const value: Record<string, string> = {
+    ChargePeriodStart: "b.window_start",
+    ChargePeriodEnd: "b.window_start + to_microseconds(CAST(round(b.window_s * 1e6) AS BIGINT))",
+    x_AgentId: "b.agent_id",
+    ResourceId: "b.gpu_uuid",
+    x_GpuModel: "b.gpu_model",
+    x_Workload: "b.workload",
+    x_Model: "coalesce(m.model, '')",
+    SubAccountId: "b.tenant",
+    x_LineKind: "CASE WHEN b.kind = 1 THEN 'idle' ELSE 'usage' END",
+    RegionId: "b.metro",
+    AvailabilityZone: "b.hall",
+    x_Rack: "b.rack",
+    x_Lane: "b.lane",
+    x_SovereigntyZone: "b.sovereignty_zone",
+    BillingCurrency: "CAST($3 AS VARCHAR)",
+    x_PriceVersion: "CAST($4 AS VARCHAR)",
+  };
+  for (const [, c] of OUT_COLUMNS) value[c] = `b.${sqlIdent(c)}`;
+  const select = LINE_COLUMNS.map((c) => value[c.name]);
+  return `INSERT INTO usage_lines
+WITH b AS (
+  SELECT o.*, r.window_start, r.window_s, r.agent_id, r.gpu_uuid, r.gpu_model, r.metro, r.hall, r.rack,
+    r.lane, r.sovereignty_zone,
+    CASE WHEN o.kind = 1 THEN r.owner_workload ELSE t.workload END AS workload,
+    CASE WHEN o.kind = 1 THEN r.owner_tenant ELSE t.tenant END AS tenant
+  FROM rp_out o
+  JOIN rp_readings r ON r.rid = o.reading
+  LEFT JOIN rp_tokens t ON t.cid = o.source AND o.kind = 0
+)
+SELECT ${select.join(", ")}, CAST($1 AS BIGINT), make_timestamp(CAST($2 AS BIGINT))
+FROM b LEFT JOIN rp_models m ON m.agent_id = b.agent_id AND m.workload = b.workload`;
+}
