@@ -2,23 +2,15 @@ import { builtInIdleW } from "../kernel/src/idle-table.js";
 import { type LineLabels, toUsageLines } from "../kernel/src/lines.js";
 import { expandSchedule, flatSeries } from "../kernel/src/prices.js";
 import type { UsageLine } from "../kernel/src/usage-line.js";
+import { loadWasmKernel } from "../kernel/src/wasm-kernel.js";
+import { GPU_KINDS, TOKEN_KINDS } from "./config/kinds.js";
 import type { AgentConfig } from "./config/types.js";
 import type { IdleLearner } from "./meter/idle-learner.js";
 import type { MeterPlan } from "./meter/plan.js";
 import type { WindowResult } from "./meter/window.js";
+import type { ReplayKit } from "./replay.js";
 import { createSource } from "./sources/registry.js";
 import type { Source, SourceKind } from "./sources/types.js";
-
-const GPU_KINDS: readonly SourceKind[] = ["dcgm", "nvidia-gpu-exporter", "nvidia-smi"];
-const TOKEN_KINDS: readonly SourceKind[] = [
-  "vllm",
-  "sglang",
-  "tgi",
-  "llamacpp",
-  "trtllm",
-  "nim",
-  "litellm",
-];
 
 /** Resolves the agent config into the meter's plan; idle power reads the learner live. */
 export function planFromConfig(config: AgentConfig, learner: IdleLearner): MeterPlan {
@@ -116,4 +108,19 @@ export function linesOfWindow(plan: MeterPlan, w: WindowResult): UsageLine[] {
 /** Seconds a window waits for a dead source before it closes anyway. */
 export function graceSeconds(config: AgentConfig): number {
   return config.agent.max_gap_s + Math.max(0, ...config.sources.map((s) => s.timeout_s));
+}
+
+/** What `tokenwatt replay` needs from a config: the live agent's kernel, plan, sources and labels. */
+export function replayKit(config: AgentConfig): ReplayKit {
+  let plan: MeterPlan | undefined;
+  return {
+    kernel: loadWasmKernel(),
+    plan: (learner) => {
+      plan = planFromConfig(config, learner);
+      return plan;
+    },
+    sources: sourcesFromConfig(config),
+    graceS: graceSeconds(config),
+    toLines: (w) => linesOfWindow(plan!, w),
+  };
 }

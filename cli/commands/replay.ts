@@ -1,13 +1,7 @@
 import { Command } from "commander";
-import {
-  graceSeconds,
-  linesOfWindow,
-  planFromConfig,
-  sourcesFromConfig,
-} from "../../agent/bootstrap.js";
+import { replayKit } from "../../agent/bootstrap.js";
 import { loadAgentConfig } from "../../agent/config/index.js";
 import { replayCapture } from "../../agent/replay.js";
-import { loadWasmKernel } from "../../kernel/src/wasm-kernel.js";
 
 /**
  * `tokenwatt replay --config F --capture C`: the usage lines of every complete window of a
@@ -20,18 +14,8 @@ export function replayCommand(): Command {
     .requiredOption("--capture <file>", "capture file (NDJSON)")
     .action(async (opts: { config: string; capture: string }) => {
       const config = await loadAgentConfig(opts.config);
-      let plan: ReturnType<typeof planFromConfig> | undefined;
       const summary = await replayCapture(
-        {
-          kernel: loadWasmKernel(),
-          plan: (learner) => {
-            plan = planFromConfig(config, learner);
-            return plan;
-          },
-          sources: sourcesFromConfig(config),
-          graceS: graceSeconds(config),
-          toLines: (w) => linesOfWindow(plan!, w),
-        },
+        replayKit(config),
         opts.capture,
         (lines) => {
           if (lines.length > 0)

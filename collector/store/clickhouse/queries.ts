@@ -142,7 +142,7 @@ export async function rollup(
     `SELECT formatDateTime(toStartOfHour(ChargePeriodStart, 'UTC'), '%Y-%m-%dT%H:%M:%SZ', 'UTC') AS hour_utc,
   BillingCurrency AS currency, x_PriceVersion AS price_version, ${dimSql.map((d) => `${d}, `).join("")}
   count() AS lines, ${MEASURES.map(([m, c]) => `sum(${c}) AS ${m}`).join(", ")}
-FROM ${db}.usage_lines ${whereSql(filterPredicates(filter))}
+FROM ${db}.usage_lines FINAL ${whereSql(filterPredicates(filter))}
 GROUP BY ${group.join(", ")}
 ORDER BY ${group.join(", ")}`,
   );

@@ -32,6 +32,7 @@ import type { Driver } from "./chunk-writer.js";
 import { type DuckDbHandle, type DuckDbModule, loadBindings, loadDuckDb, openDuckDb } from "./driver.js";
 import { GroupCommitter } from "./group-commit.js";
 import { commitGroup, type Prepared, prepare } from "./ingest.js";
+import { HighWaterMarks } from "./marks.js";
 import * as q from "./queries.js";
 import * as rp from "./reprice.js";
 import { SCHEMA_VERSION, schemaSql, stagingSql } from "./schema.js";
@@ -65,6 +66,7 @@ export class DuckDbStore implements Store {
   private closed = false;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly agentBook = new AgentBook();
+  private readonly marks = new HighWaterMarks();
   private readonly committer = new GroupCommitter<Prepared, IngestResult>({
     schedule: (task) => this.serial(() => task()),
     commit: (group) => this.commit(group),
@@ -163,6 +165,7 @@ export class DuckDbStore implements Store {
           driver: this.driver!,
           connection: this.connection(),
           agents: this.agentBook,
+          marks: this.marks,
           nowMs: this.nowMs(),
         },
         group,
