@@ -23,6 +23,22 @@ port_free() {
   ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
+# GET http://127.0.0.1:$1$2 with bash alone (CI images may lack curl); prints the body.
+http_get() {
+  local port=$1 path=$2 body
+  exec 3<>"/dev/tcp/127.0.0.1/$port" || return 1
+  printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$path" >&3
+  body=$(timeout 2 cat <&3) || true
+  exec 3<&-
+  [[ $body == "HTTP/1."?" 200"* ]] || return 1
+  printf '%s' "${body#*$'\r\n\r\n'}"
+}
+
+# Running and not a zombie (a SIGKILLed daemon stays a zombie where PID 1 does not reap).
+alive() {
+  kill -0 "$1" 2>/dev/null && [[ $(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) != Z ]]
+}
+
 pick_port() {
   local p=$1
   while ! port_free "$p"; do p=$((p + 1)); done
@@ -34,6 +50,13 @@ start() {
     echo "clickhouse-server is not installed (apt-get install clickhouse-server)" >&2
     exit 1
   }
+  if [[ -f $dir/clickhouse.pid ]]; then
+    if alive "$(cat "$dir/clickhouse.pid")"; then
+      echo "a server already runs from $dir (pid $(cat "$dir/clickhouse.pid"))" >&2
+      exit 1
+    fi
+    rm -f "$dir/clickhouse.pid" # left by a crashed server; it would refuse to start
+  fi
   mkdir -p "$dir/data" "$dir/tmp" "$dir/user_files" "$dir/format_schemas" "$dir/log"
   dir=$(cd "$dir" && pwd)
   local http tcp
@@ -75,6 +98,13 @@ EOF
       <profile>default</profile>
       <quota>default</quota>
     </default>
+    <!-- A user with a password, for the tests of username/password_file (TOKENWATT_CLICKHOUSE_AUTH). -->
+    <tokenwatt>
+      <password>tokenwatt-ci-password</password>
+      <networks><ip>127.0.0.1</ip><ip>::1</ip></networks>
+      <profile>default</profile>
+      <quota>default</quota>
+    </tokenwatt>
   </users>
   <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors>
     <result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time>
@@ -86,14 +116,15 @@ EOF
     >"$dir/log/stdout.log" 2>&1
   local url="http://127.0.0.1:$http"
   for _ in $(seq 1 120); do
-    if [[ "$(curl -fsS --max-time 2 "$url/?query=SELECT%201" 2>/dev/null)" == "1" ]]; then
+    if [[ "$(http_get "$http" "/?query=SELECT%201" 2>/dev/null)" == "1" ]]; then
       echo "$url"
       return 0
     fi
+    if [[ -f $dir/clickhouse.pid ]] && ! alive "$(cat "$dir/clickhouse.pid")"; then break; fi
     sleep 0.5
   done
   echo "ClickHouse did not answer on $url within 60 s; last log lines:" >&2
-  tail -n 30 "$dir/log/clickhouse-server.err.log" "$dir/log/stdout.log" >&2 || true
+  tail -n 30 "$dir/log/clickhouse-server.err.log" "$dir/log/stderr.log" "$dir/log/stdout.log" >&2 || true
   exit 1
 }
 
@@ -104,7 +135,7 @@ stop() {
   pid=$(cat "$pidfile")
   kill "$pid" 2>/dev/null || true
   for _ in $(seq 1 60); do
-    kill -0 "$pid" 2>/dev/null || {
+    alive "$pid" || {
       rm -f "$pidfile"
       return 0
     }

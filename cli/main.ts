@@ -13,6 +13,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   init: async () => (await import("./commands/init.js")).initCommand(),
   simulate: async () => (await import("./commands/simulate.js")).simulateCommand(),
   reprice: async () => (await import("./commands/reprice.js")).repriceCommand(),
+  export: async () => (await import("./commands/export.js")).exportCommand(),
+  demo: async () => (await import("./commands/demo.js")).demoCommand(),
 };
 
 const program = new Command("tokenwatt")

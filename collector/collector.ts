@@ -33,7 +33,12 @@ export class Collector implements Component {
     this.logger = options.logger ?? pino({ name: "tokenwatt-collector" });
     this.store = options.store ?? new DuckDbStore({ path: config.store.path });
     this.metrics = new CollectorMetrics(() => this.store.agents());
-    this.receiver = new GrpcReceiver({ config, store: this.store, metrics: this.metrics, logger: this.logger });
+    this.receiver = new GrpcReceiver({
+      config,
+      store: this.store,
+      metrics: this.metrics,
+      logger: this.logger,
+    });
     this.http = new MetricsServer(config.metrics_listen, this.metrics.registry, () => ({
       ok: this.starting !== undefined && this.closing === undefined,
       detail: { grpc: this.receiver.address },

@@ -15,7 +15,10 @@ export class Backoff {
 
   /** The next delay, ms; grows until reset(). */
   next(): number {
-    const ceiling = Math.min(this.o.maxMillis, this.o.initialMillis * 2 ** Math.min(this.attempt, 30));
+    const ceiling = Math.min(
+      this.o.maxMillis,
+      this.o.initialMillis * 2 ** Math.min(this.attempt, 30),
+    );
     this.attempt++;
     return Math.floor((this.o.random ?? Math.random)() * ceiling);
   }

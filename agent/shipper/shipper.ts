@@ -131,9 +131,19 @@ export class Shipper {
       this.counters.connected = 0;
       const reason = (status[outcome.code] ?? "UNKNOWN").toLowerCase();
       this.retry(reason);
-      const auth = outcome.code === status.UNAUTHENTICATED || outcome.code === status.PERMISSION_DENIED;
+      const auth =
+        outcome.code === status.UNAUTHENTICATED || outcome.code === status.PERMISSION_DENIED;
       const level = auth || this.backoff.attempts % 10 === 0 ? "error" : "warn";
-      log[level]({ seq, url: outcome.url, code: reason, err: outcome.message, attempt: this.backoff.attempts }, "shipper: push failed, will retry");
+      log[level](
+        {
+          seq,
+          url: outcome.url,
+          code: reason,
+          err: outcome.message,
+          attempt: this.backoff.attempts,
+        },
+        "shipper: push failed, will retry",
+      );
       return false;
     }
     this.counters.connected = 1;
@@ -145,7 +155,10 @@ export class Shipper {
       this.counters.linesDuplicate += ack.linesDuplicate;
       this.counters.linesRejected += ack.linesRejected ?? 0;
       if ((ack.linesRejected ?? 0) > 0) {
-        log.error({ seq, url: outcome.url, rejected: ack.linesRejected, detail: ack.message }, "shipper: collector rejected lines");
+        log.error(
+          { seq, url: outcome.url, rejected: ack.linesRejected, detail: ack.message },
+          "shipper: collector rejected lines",
+        );
       }
       this.o.spool.ack(seq);
       return true;
@@ -153,7 +166,10 @@ export class Shipper {
     if (ack.status === AckStatus.ACK_STATUS_REJECTED) {
       // The collector will never take it; keeping it would block every later batch.
       this.counters.rejectedBatches++;
-      log.error({ seq, url: outcome.url, err: ack.message }, "shipper: collector rejected the batch; dropped");
+      log.error(
+        { seq, url: outcome.url, err: ack.message },
+        "shipper: collector rejected the batch; dropped",
+      );
       this.o.spool.ack(seq);
       return true;
     }

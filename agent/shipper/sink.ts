@@ -140,7 +140,10 @@ export class SpoolShipperSink implements LineSink, Component {
     });
     if (!result.ok) {
       if (encodeError !== undefined) this.encodeErrors += b.lines.length;
-      this.o.logger.error({ err: result.error.message, lines: b.lines.length }, "shipper: batch not spooled; its lines are lost");
+      this.o.logger.error(
+        { err: result.error.message, lines: b.lines.length },
+        "shipper: batch not spooled; its lines are lost",
+      );
       return;
     }
     this.shipper.notify();

@@ -23,6 +23,8 @@ export type PushOutcome =
   | { kind: "ack"; ack: AckMessage; url: string }
   | { kind: "error"; code: status; message: string; url: string };
 
+// No channel compression: measured on encoded batches (already raw-DEFLATEd by the codec),
+// gzip adds 1.5 % at 24 lines and saves 0.25 % at 5,000 lines — not worth the CPU.
 const CHANNEL_OPTIONS = {
   // Detect a dead connection during a call; the collector's grpc-js server accepts pings.
   "grpc.keepalive_time_ms": 60_000,
@@ -43,7 +45,9 @@ function readPem(path: string, key: string): Buffer {
   try {
     return readFileSync(path);
   } catch (cause) {
-    throw new ShipperError("TW_ERR_SHIP_CONFIG", `collector.tls.${key}: cannot read ${path}`, { cause });
+    throw new ShipperError("TW_ERR_SHIP_CONFIG", `collector.tls.${key}: cannot read ${path}`, {
+      cause,
+    });
   }
 }
 
@@ -62,9 +66,14 @@ export function channelCredentials(c: CollectorSection): ChannelCredentials {
   try {
     token = readFileSync(c.token_file, "utf8").trim();
   } catch (cause) {
-    throw new ShipperError("TW_ERR_SHIP_CONFIG", `collector.token_file: cannot read ${c.token_file}`, { cause });
+    throw new ShipperError(
+      "TW_ERR_SHIP_CONFIG",
+      `collector.token_file: cannot read ${c.token_file}`,
+      { cause },
+    );
   }
-  if (token === "") throw new ShipperError("TW_ERR_SHIP_CONFIG", `collector.token_file ${c.token_file} is empty`);
+  if (token === "")
+    throw new ShipperError("TW_ERR_SHIP_CONFIG", `collector.token_file ${c.token_file} is empty`);
   const bearer: CallCredentials = credentials.createFromMetadataGenerator((_params, done) => {
     const md = new Metadata();
     md.set("authorization", `Bearer ${token}`);
@@ -118,7 +127,12 @@ export class GrpcTransport {
         (err: ServiceError | null, ack?: AckMessage) => {
           this.calls.delete(call);
           if (err || ack === undefined) {
-            resolve({ kind: "error", code: err?.code ?? status.UNKNOWN, message: err?.details || err?.message || "no ack", url });
+            resolve({
+              kind: "error",
+              code: err?.code ?? status.UNKNOWN,
+              message: err?.details || err?.message || "no ack",
+              url,
+            });
           } else resolve({ kind: "ack", ack, url });
         },
       );

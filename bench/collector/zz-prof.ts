@@ -16,10 +16,13 @@ const times = new Map<string, number>();
 for (const m of ["run", "runAndReadAll"] as const) {
   const orig = (c[m] as (...a: unknown[]) => Promise<unknown>).bind(c);
   (c as unknown as Record<string, unknown>)[m] = async (sql: string, ...rest: unknown[]) => {
-    const t = performance.now();
-    const r = await orig(sql, ...rest);
-    const k = sql.slice(0, 30).replace(/\s+/g, " ");
-    times.set(k, (times.get(k) ?? 0) + performance.now() - t);
+    let r: unknown;
+    for (const part of sql.split(/;\n|; (?=[A-Z])/)) {
+      const t = performance.now();
+      r = await orig(part, ...rest);
+      const k = part.slice(0, 30).replace(/\s+/g, " ");
+      times.set(k, (times.get(k) ?? 0) + performance.now() - t);
+    }
     return r;
   };
 }

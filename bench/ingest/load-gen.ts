@@ -21,22 +21,37 @@ let lines = 0;
 for (let seq = 0; lines < total; seq++) {
   const b = realisticBatch(windowsPerBatch, seq + 1, 1_767_225_600 + seq * windowsPerBatch * 60);
   const own = b.lines.map((l) => ({ ...l, x_AgentId: agentId }));
-  const enc = encodeBatch(own, b.readings, { agentId, bootId: "bench", sequence: seq, createdUnixMs: Date.now() });
+  const enc = encodeBatch(own, b.readings, {
+    agentId,
+    bootId: "bench",
+    sequence: seq,
+    createdUnixMs: Date.now(),
+  });
   if (!enc.ok) throw enc.error;
   batches.push(enc.value);
   lines += own.length;
 }
 const bytes = batches.reduce((a, b) => a + b.length, 0);
-const client = new Client(target, credentials.createInsecure(), { "grpc.max_send_message_length": 1 << 30 });
+const client = new Client(target, credentials.createInsecure(), {
+  "grpc.max_send_message_length": 1 << 30,
+});
 const m = collectorService.push;
 const push = (bytes: Uint8Array) =>
   new Promise<AckMessage>((ok, fail) =>
-    client.makeUnaryRequest<Uint8Array, AckMessage>(m.path, m.requestSerialize, m.responseDeserialize, bytes, new Metadata(), {}, (e, a) =>
-      e || a === undefined ? fail(e) : ok(a),
+    client.makeUnaryRequest<Uint8Array, AckMessage>(
+      m.path,
+      m.requestSerialize,
+      m.responseDeserialize,
+      bytes,
+      new Metadata(),
+      {},
+      (e, a) => (e || a === undefined ? fail(e) : ok(a)),
     ),
   );
 // Warm the connection (not timed).
-await new Promise<void>((ok, fail) => client.waitForReady(Date.now() + 10_000, (e) => (e ? fail(e) : ok())));
+await new Promise<void>((ok, fail) =>
+  client.waitForReady(Date.now() + 10_000, (e) => (e ? fail(e) : ok())),
+);
 let next = 0;
 let stored = 0;
 const t0 = performance.now();
@@ -51,4 +66,6 @@ await Promise.all(
 );
 const seconds = (performance.now() - t0) / 1000;
 client.close();
-process.stdout.write(`${JSON.stringify({ lines, stored, seconds, bytes, batches: batches.length })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ lines, stored, seconds, bytes, batches: batches.length })}\n`,
+);

@@ -32,14 +32,22 @@ function loadGen(target: string, batchLines: number, lines: number, agentId: str
   const repo = join(self, ts ? "../../.." : "../../../..");
   const args = ts ? [join(repo, "node_modules/vite-node/vite-node.mjs"), child] : [child];
   return new Promise((ok, fail) => {
-    const p = spawn(process.execPath, [...args, target, String(batchLines), String(lines), String(CONCURRENCY), agentId], {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    const p = spawn(
+      process.execPath,
+      [...args, target, String(batchLines), String(lines), String(CONCURRENCY), agentId],
+      {
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
     let out = "";
     p.stdout.on("data", (d: Buffer) => {
       out += d.toString();
     });
-    p.on("exit", (code) => (code === 0 ? ok(JSON.parse(out.trim().split("\n").pop() ?? "") as Run) : fail(new Error(`load-gen exited ${code}`))));
+    p.on("exit", (code) =>
+      code === 0
+        ? ok(JSON.parse(out.trim().split("\n").pop() ?? "") as Run)
+        : fail(new Error(`load-gen exited ${code}`)),
+    );
   });
 }
 
@@ -56,7 +64,12 @@ const collector = new Collector({
   logger: pino({ level: "warn" }),
 });
 await collector.start();
-const rows: { batch_lines: number; lines_per_s: number; bytes_per_line: number; ms_per_batch: number }[] = [];
+const rows: {
+  batch_lines: number;
+  lines_per_s: number;
+  bytes_per_line: number;
+  ms_per_batch: number;
+}[] = [];
 try {
   for (const size of SIZES) {
     // Fewer lines for small batches: their per-call cost dominates and the run stays short.

@@ -6,8 +6,13 @@ import { runUntilSignal } from "../run-until-signal.js";
 /** `tokenwatt collector --config F`: the collector until SIGINT/SIGTERM. */
 export function collectorCommand(): Command {
   return new Command("collector")
-    .description("run the collector: receive batches over gRPC, store each usage line once, serve /metrics")
-    .requiredOption("-c, --config <file>", "collector config (YAML); see collector/collector.example.yaml")
+    .description(
+      "run the collector: receive batches over gRPC, store each usage line once, serve /metrics",
+    )
+    .requiredOption(
+      "-c, --config <file>",
+      "collector config (YAML); see collector/collector.example.yaml",
+    )
     .action(async (opts: { config: string }) => {
       const config = await loadCollectorConfig(opts.config);
       const collector = new Collector({ config });
@@ -17,7 +22,9 @@ export function collectorCommand(): Command {
         await collector.shutdown().catch(() => undefined);
         throw err;
       }
-      process.stderr.write(`collector: gRPC on ${collector.address}, metrics on http://${collector.metricsAddress}/metrics\n`);
+      process.stderr.write(
+        `collector: gRPC on ${collector.address}, metrics on http://${collector.metricsAddress}/metrics\n`,
+      );
       await runUntilSignal(() => collector.shutdown());
     });
 }

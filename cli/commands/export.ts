@@ -20,6 +20,7 @@ import { checkFocus, defaultFocusDir } from "../../collector/export/focus/check.
 import { exportFocus, type FocusFormat } from "../../collector/export/focus/export.js";
 import type { FocusConstants } from "../../collector/export/focus/rows-sql.js";
 import { DuckDbStore } from "../../collector/store/duckdb/store.js";
+import { packageRoot } from "../../kernel/src/wasm-module.js";
 
 export interface ExportCliOptions {
   db?: string;
@@ -108,8 +109,7 @@ export async function runExport(options: ExportCliOptions, io: CliIo): Promise<n
     await store.shutdown();
   }
   if (!options.check) return 0;
-  const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-  const focusDir = options.focusDir ?? defaultFocusDir(repoRoot);
+  const focusDir = options.focusDir ?? defaultFocusDir(packageRoot());
   const checked = await checkFocus(options.out, {
     modelPath: resolve(focusDir, "requirements-model-1.2.json"),
   });

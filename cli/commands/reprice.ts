@@ -63,10 +63,14 @@ export async function runReprice(o: RepriceCliOptions, io: CliIo): Promise<numbe
   const usage = [
     fromS === undefined ? `--from ${o.from}: expected YYYY-MM-DDTHH:mm:ssZ` : "",
     toS === undefined ? `--to ${o.to}: expected YYYY-MM-DDTHH:mm:ssZ` : "",
-    fromS !== undefined && toS !== undefined && toS <= fromS ? "--to must be later than --from" : "",
+    fromS !== undefined && toS !== undefined && toS <= fromS
+      ? "--to must be later than --from"
+      : "",
     promptWeight === undefined ? `--prompt-weight ${o.promptWeight}: expected a number ≥ 0` : "",
     cachedWeight === undefined ? `--cached-weight ${o.cachedWeight}: expected a number ≥ 0` : "",
-    !(Number.isInteger(chunk) && chunk > 0) ? `--chunk-readings ${o.chunkReadings}: expected a positive integer` : "",
+    !(Number.isInteger(chunk) && chunk > 0)
+      ? `--chunk-readings ${o.chunkReadings}: expected a positive integer`
+      : "",
   ].filter((s) => s !== "");
   const db = await storePath(o);
   if (db === undefined) usage.push("give --db PATH, or --config with store.path");
@@ -102,8 +106,13 @@ export async function runReprice(o: RepriceCliOptions, io: CliIo): Promise<numbe
       io.err(`reprice failed: ${result.error.message}`);
       return 1;
     }
-    const skipped = result.alreadyDone.length > 0 ? ` (${result.alreadyDone.length} range(s) already done, skipped)` : "";
-    io.out(`price version ${result.version}: ${result.readings} readings → ${result.lines} lines${skipped}`);
+    const skipped =
+      result.alreadyDone.length > 0
+        ? ` (${result.alreadyDone.length} range(s) already done, skipped)`
+        : "";
+    io.out(
+      `price version ${result.version}: ${result.readings} readings → ${result.lines} lines${skipped}`,
+    );
     return 0;
   } catch (error) {
     io.err(`reprice failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -121,8 +130,15 @@ export function repriceCommand(io: CliIo = { out: console.log, err: console.erro
     .requiredOption("--prices <file>", "price book (see collector/prices.example.yaml)")
     .requiredOption("--from <time>", "first window start, YYYY-MM-DDTHH:mm:ssZ (inclusive)")
     .requiredOption("--to <time>", "last window start, YYYY-MM-DDTHH:mm:ssZ (exclusive)")
-    .option("--version <name>", "price version to write (default: the book's version, else derived from the book)")
-    .addOption(new Option("--idle <mode>", "idle energy: spread over usage, or separate idle lines").choices(["spread", "separate"]).default("spread"))
+    .option(
+      "--version <name>",
+      "price version to write (default: the book's version, else derived from the book)",
+    )
+    .addOption(
+      new Option("--idle <mode>", "idle energy: spread over usage, or separate idle lines")
+        .choices(["spread", "separate"])
+        .default("spread"),
+    )
     .option("--prompt-weight <a>", "weight of uncached prompt tokens", "0.25")
     .option("--cached-weight <b>", "weight of cached prompt tokens", "0.025")
     .option("--chunk-readings <n>", "readings per kernel call (default 1000000)")

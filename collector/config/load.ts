@@ -4,7 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { isIP } from "node:net";
-import { LineCounter, parse as parseYaml, parseDocument } from "yaml";
+import { LineCounter, parseDocument, parse as parseYaml } from "yaml";
 import { ConfigError, type ConfigIssue } from "../../agent/config/errors.js";
 import { fromZod } from "../../agent/config/issues.js";
 import { dropNulls, formatPath, type Path, type RawIssue } from "../../agent/config/raw.js";
@@ -65,14 +65,18 @@ function crossCheck(c: CollectorConfigInput): RawIssue[] {
     if (c.tls.require_client_cert === true && tokens) {
       issues.push({
         path: ["auth"],
-        message: "bearer tokens are never accepted when tls.require_client_cert is true; remove them",
+        message:
+          "bearer tokens are never accepted when tls.require_client_cert is true; remove them",
       });
     }
   }
   return issues;
 }
 
-function applyDefaults(c: CollectorConfigInput, fileTokens: Record<string, TokenGrant>): CollectorConfig {
+function applyDefaults(
+  c: CollectorConfigInput,
+  fileTokens: Record<string, TokenGrant>,
+): CollectorConfig {
   return {
     listen: c.listen ?? COLLECTOR_DEFAULTS.listen,
     metrics_listen: c.metrics_listen ?? COLLECTOR_DEFAULTS.metrics_listen,
@@ -101,18 +105,27 @@ function applyDefaults(c: CollectorConfigInput, fileTokens: Record<string, Token
   };
 }
 
-async function readTokensFile(path: string, issues: RawIssue[]): Promise<Record<string, TokenGrant>> {
+async function readTokensFile(
+  path: string,
+  issues: RawIssue[],
+): Promise<Record<string, TokenGrant>> {
   let raw: unknown;
   try {
     raw = parseYaml(await readFile(path, "utf8"));
   } catch (err) {
-    issues.push({ path: ["auth", "tokens_file"], message: `cannot read ${path}: ${(err as Error).message}` });
+    issues.push({
+      path: ["auth", "tokens_file"],
+      message: `cannot read ${path}: ${(err as Error).message}`,
+    });
     return {};
   }
   const parsed = tokensSchema.safeParse(raw);
   if (!parsed.success) {
     for (const i of fromZod(parsed.error.issues)) {
-      issues.push({ path: ["auth", "tokens_file"], message: `${path}: ${formatPath(i.path)}: ${i.message}` });
+      issues.push({
+        path: ["auth", "tokens_file"],
+        message: `${path}: ${formatPath(i.path)}: ${i.message}`,
+      });
     }
     return {};
   }
@@ -120,7 +133,10 @@ async function readTokensFile(path: string, issues: RawIssue[]): Promise<Record<
 }
 
 /** Parses and validates collector config text; throws ConfigError listing every problem. */
-export async function parseCollectorConfig(text: string, fileName: string): Promise<CollectorConfig> {
+export async function parseCollectorConfig(
+  text: string,
+  fileName: string,
+): Promise<CollectorConfig> {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
   const toIssue = (path: Path, message: string): ConfigIssue => {
@@ -130,12 +146,21 @@ export async function parseCollectorConfig(text: string, fileName: string): Prom
       const range = (node as { range?: [number, number, number] } | undefined)?.range;
       if (range !== undefined) line = lines.linePos(range[0]).line;
     }
-    return { file: fileName, path: formatPath(path), ...(line === undefined ? {} : { line }), message };
+    return {
+      file: fileName,
+      path: formatPath(path),
+      ...(line === undefined ? {} : { line }),
+      message,
+    };
   };
   if (doc.errors.length > 0) {
     throw new ConfigError(
       fileName,
-      doc.errors.map((e) => ({ file: fileName, path: "", message: `YAML: ${e.message.split("\n")[0]}` })),
+      doc.errors.map((e) => ({
+        file: fileName,
+        path: "",
+        message: `YAML: ${e.message.split("\n")[0]}`,
+      })),
     );
   }
   const parsed = collectorConfigSchema.safeParse(dropNulls(doc.toJS()), { reportInput: true });
@@ -147,8 +172,14 @@ export async function parseCollectorConfig(text: string, fileName: string): Prom
   }
   const raw = [...crossCheck(parsed.data)];
   const fileTokens =
-    parsed.data.auth?.tokens_file === undefined ? {} : await readTokensFile(parsed.data.auth.tokens_file, raw);
-  if (raw.length > 0) throw new ConfigError(fileName, raw.map((i) => toIssue(i.path, i.message)));
+    parsed.data.auth?.tokens_file === undefined
+      ? {}
+      : await readTokensFile(parsed.data.auth.tokens_file, raw);
+  if (raw.length > 0)
+    throw new ConfigError(
+      fileName,
+      raw.map((i) => toIssue(i.path, i.message)),
+    );
   return applyDefaults(parsed.data, fileTokens);
 }
 
@@ -157,7 +188,9 @@ export async function loadCollectorConfig(path: string): Promise<CollectorConfig
   try {
     text = await readFile(path, "utf8");
   } catch (err) {
-    throw new ConfigError(path, [{ file: path, path: "", message: `cannot read: ${(err as Error).message}` }]);
+    throw new ConfigError(path, [
+      { file: path, path: "", message: `cannot read: ${(err as Error).message}` },
+    ]);
   }
   return parseCollectorConfig(text, path);
 }

@@ -82,7 +82,11 @@ export class Authenticator {
       const m = /^Bearer\s+(\S+)$/i.exec(header);
       const grant = m ? this.grants.get(sha(m[1])) : undefined;
       if (grant === undefined) {
-        return { ok: false, code: status.UNAUTHENTICATED, message: "TW_ERR_AUTH_TOKEN: bearer token not recognised" };
+        return {
+          ok: false,
+          code: status.UNAUTHENTICATED,
+          message: "TW_ERR_AUTH_TOKEN: bearer token not recognised",
+        };
       }
       return {
         ok: true,

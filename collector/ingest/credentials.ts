@@ -34,13 +34,27 @@ export interface TlsMaterial {
   ca?: Buffer;
 }
 
-export function serverCredentials(tls: CollectorTls | undefined, material: TlsMaterial | undefined): ServerCredentials {
+export function serverCredentials(
+  tls: CollectorTls | undefined,
+  material: TlsMaterial | undefined,
+): ServerCredentials {
   if (tls === undefined || material === undefined) return ServerCredentials.createInsecure();
   if (material.ca === undefined) {
-    return ServerCredentials.createSsl(null, [{ cert_chain: material.cert, private_key: material.key }], false);
+    return ServerCredentials.createSsl(
+      null,
+      [{ cert_chain: material.cert, private_key: material.key }],
+      false,
+    );
   }
   // One provider for both roles: grpc-js 1.14's createCertificateProviderServerCredentials
   // hands its (ca, identity) arguments to the constructor in the opposite order.
-  const provider = new StaticProvider(material.ca, { certificate: material.cert, privateKey: material.key });
-  return experimental.createCertificateProviderServerCredentials(provider, provider, tls.require_client_cert);
+  const provider = new StaticProvider(material.ca, {
+    certificate: material.cert,
+    privateKey: material.key,
+  });
+  return experimental.createCertificateProviderServerCredentials(
+    provider,
+    provider,
+    tls.require_client_cert,
+  );
 }

@@ -9,7 +9,9 @@ export type FaultHook = () => void;
 export function faultAfterCommit(env: string | undefined = process.env.TOKENWATT_FAULT): FaultHook {
   if (env !== "exit-after-commit") return () => undefined;
   return () => {
-    process.stderr.write("TOKENWATT_FAULT=exit-after-commit: killing the collector before the ack\n");
+    process.stderr.write(
+      "TOKENWATT_FAULT=exit-after-commit: killing the collector before the ack\n",
+    );
     process.kill(process.pid, "SIGKILL");
   };
 }

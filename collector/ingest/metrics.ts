@@ -86,7 +86,10 @@ export class CollectorMetrics {
       async collect() {
         this.reset();
         for (const a of await read()) {
-          this.set({ agent: a.agentId }, a.gaps.reduce((n, g) => n + g.toSeq - g.fromSeq + 1, 0));
+          this.set(
+            { agent: a.agentId },
+            a.gaps.reduce((n, g) => n + g.toSeq - g.fromSeq + 1, 0),
+          );
         }
       },
     });

@@ -28,7 +28,9 @@ export interface PushDeps {
   nowMs?: () => number;
 }
 
-export type PushOutcome = { ok: true; ack: AckMessage } | { ok: false; code: status; message: string };
+export type PushOutcome =
+  | { ok: true; ack: AckMessage }
+  | { ok: false; code: status; message: string };
 
 function ack(
   meta: { agentId: string; bootId: string; sequence: number },
@@ -48,15 +50,25 @@ function ack(
   };
 }
 
-export async function handlePush(bytes: Uint8Array, identity: Identity, d: PushDeps): Promise<PushOutcome> {
+export async function handlePush(
+  bytes: Uint8Array,
+  identity: Identity,
+  d: PushDeps,
+): Promise<PushOutcome> {
   const none = { agentId: "", bootId: "", sequence: 0 };
   const rejected = (meta: typeof none, message: string): PushOutcome => {
     d.metrics.batches.inc({ status: "rejected" });
-    d.logger.warn({ agent: meta.agentId, seq: meta.sequence, caller: identity.name, err: message }, "batch rejected");
+    d.logger.warn(
+      { agent: meta.agentId, seq: meta.sequence, caller: identity.name, err: message },
+      "batch rejected",
+    );
     return { ok: true, ack: ack(meta, AckStatus.ACK_STATUS_REJECTED, message) };
   };
   if (bytes.length > d.limits.max_batch_bytes) {
-    return rejected(none, `TW_ERR_INGEST_LIMIT: batch is ${bytes.length} bytes; limits.max_batch_bytes is ${d.limits.max_batch_bytes}`);
+    return rejected(
+      none,
+      `TW_ERR_INGEST_LIMIT: batch is ${bytes.length} bytes; limits.max_batch_bytes is ${d.limits.max_batch_bytes}`,
+    );
   }
   const head = decodeBatchMeta(bytes);
   if (!head.ok) return rejected(none, `TW_ERR_INGEST_DECODE: ${head.error.message}`);
@@ -71,13 +83,19 @@ export async function handlePush(bytes: Uint8Array, identity: Identity, d: PushD
     };
   }
   if (meta.lineCount > d.limits.max_batch_lines) {
-    return rejected(meta, `TW_ERR_INGEST_LIMIT: batch has ${meta.lineCount} lines; limits.max_batch_lines is ${d.limits.max_batch_lines}`);
+    return rejected(
+      meta,
+      `TW_ERR_INGEST_LIMIT: batch has ${meta.lineCount} lines; limits.max_batch_lines is ${d.limits.max_batch_lines}`,
+    );
   }
   const decoded = decodeBatch(bytes);
   if (!decoded.ok) return rejected(meta, `TW_ERR_INGEST_DECODE: ${decoded.error.message}`);
   const { lines, readings } = decoded.value;
   if (readings.length > d.limits.max_batch_readings) {
-    return rejected(meta, `TW_ERR_INGEST_LIMIT: batch has ${readings.length} readings; limits.max_batch_readings is ${d.limits.max_batch_readings}`);
+    return rejected(
+      meta,
+      `TW_ERR_INGEST_LIMIT: batch has ${readings.length} readings; limits.max_batch_readings is ${d.limits.max_batch_readings}`,
+    );
   }
   const nowMs = (d.nowMs ?? Date.now)();
   const checked = validateLines(lines, {
@@ -99,8 +117,19 @@ export async function handlePush(bytes: Uint8Array, identity: Identity, d: PushD
     });
   } catch (err) {
     d.metrics.batches.inc({ status: "retry" });
-    d.logger.error({ agent: meta.agentId, seq: meta.sequence, err: (err as Error).message, cause: String((err as Error).cause) }, "store commit failed");
-    return { ok: true, ack: ack(meta, AckStatus.ACK_STATUS_RETRY, `TW_ERR_INGEST_STORE: ${(err as Error).message}`) };
+    d.logger.error(
+      {
+        agent: meta.agentId,
+        seq: meta.sequence,
+        err: (err as Error).message,
+        cause: String((err as Error).cause),
+      },
+      "store commit failed",
+    );
+    return {
+      ok: true,
+      ack: ack(meta, AckStatus.ACK_STATUS_RETRY, `TW_ERR_INGEST_STORE: ${(err as Error).message}`),
+    };
   }
   d.metrics.commitSeconds.observe((performance.now() - t0) / 1000);
   d.afterCommit();
@@ -116,11 +145,16 @@ export async function handlePush(bytes: Uint8Array, identity: Identity, d: PushD
       checked.rejected.length > 0
         ? `${checked.rejected.length} line(s) rejected, first: row ${first.row} ${first.reason}: ${first.detail}`
         : "",
-      rows.rejected.length > 0 ? `${rows.rejected.length} reading(s) rejected, first: ${rows.rejected[0]}` : "",
+      rows.rejected.length > 0
+        ? `${rows.rejected.length} reading(s) rejected, first: ${rows.rejected[0]}`
+        : "",
     ]
       .filter((s) => s !== "")
       .join("; ");
-    d.logger.warn({ agent: meta.agentId, seq: meta.sequence, rejected: checked.rejected.length }, message);
+    d.logger.warn(
+      { agent: meta.agentId, seq: meta.sequence, rejected: checked.rejected.length },
+      message,
+    );
   }
   return {
     ok: true,
@@ -128,7 +162,9 @@ export async function handlePush(bytes: Uint8Array, identity: Identity, d: PushD
       linesStored: result.inserted,
       linesDuplicate: result.duplicates,
       linesRejected: checked.rejected.length,
-      rejections: checked.rejected.slice(0, MAX_LISTED_REJECTIONS).map(({ row, reason, detail }) => ({ row, reason, detail })),
+      rejections: checked.rejected
+        .slice(0, MAX_LISTED_REJECTIONS)
+        .map(({ row, reason, detail }) => ({ row, reason, detail })),
     }),
   };
 }

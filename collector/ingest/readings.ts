@@ -28,13 +28,15 @@ export function checkReading(r: GpuReading, maxStringLength: number): string | u
   if (r.windowS <= 0 || 86400 % r.windowS !== 0 || r.windowStartS % r.windowS !== 0) {
     return `reading window ${r.windowStartS}+${r.windowS} s is not aligned`;
   }
-  if (r.coveredS > r.windowS * (1 + 1e-9)) return `reading coveredS ${r.coveredS} exceeds the window`;
+  if (r.coveredS > r.windowS * (1 + 1e-9))
+    return `reading coveredS ${r.coveredS} exceeds the window`;
   if (r.resourceId === "") return "reading resourceId is empty";
   for (const s of [r.resourceId, r.gpuModel, r.ownerWorkload, r.ownerTenant]) {
     if (s.length > maxStringLength) return "reading string too long";
   }
   for (const t of r.tokens) {
-    if (t.workload.length > maxStringLength || t.tenant.length > maxStringLength) return "token string too long";
+    if (t.workload.length > maxStringLength || t.tenant.length > maxStringLength)
+      return "token string too long";
     for (const f of TOKEN_NUMBERS) {
       if (!Number.isFinite(t[f]) || t[f] < 0) return `token ${f} is ${t[f]}`;
     }

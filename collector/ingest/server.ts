@@ -5,16 +5,20 @@
  */
 import { readFile } from "node:fs/promises";
 import {
-  type sendUnaryData,
+  Metadata,
   Server,
   type ServerUnaryCall,
   type ServiceError,
+  type sendUnaryData,
   status,
-  Metadata,
 } from "@grpc/grpc-js";
 import type { Logger } from "pino";
 import type { Component } from "../../agent/sources/types.js";
-import { type AckMessage, COLLECTOR_SERVICE_NAME, collectorService } from "../../wire/collector-service.js";
+import {
+  type AckMessage,
+  COLLECTOR_SERVICE_NAME,
+  collectorService,
+} from "../../wire/collector-service.js";
 import { addStandardServices, type StandardServices } from "../../wire/standard-services.js";
 import type { CollectorConfig } from "../config/types.js";
 import type { Store } from "../store/types.js";
@@ -95,12 +99,17 @@ export class GrpcReceiver implements Component {
     });
     this.services = addStandardServices(server);
     this.boundPort = await new Promise<number>((ok, fail) =>
-      server.bindAsync(config.listen, serverCredentials(config.tls, material), (e, port) => (e ? fail(e) : ok(port))),
+      server.bindAsync(config.listen, serverCredentials(config.tls, material), (e, port) =>
+        e ? fail(e) : ok(port),
+      ),
     );
     this.server = server;
     this.services.health.setStatus("", "SERVING");
     this.services.health.setStatus(COLLECTOR_SERVICE_NAME, "SERVING");
-    logger.info({ listen: this.address, tls: config.tls !== undefined }, "collector: gRPC listening");
+    logger.info(
+      { listen: this.address, tls: config.tls !== undefined },
+      "collector: gRPC listening",
+    );
   }
 
   shutdown(): Promise<void> {

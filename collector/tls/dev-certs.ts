@@ -38,7 +38,10 @@ function certificate(
   const now = Date.now();
   cert.validity.notBefore = new Date(now - DAY_MS);
   cert.validity.notAfter = new Date(now + validDays * DAY_MS);
-  const subject = [{ name: "commonName", value: subjectCn }, { name: "organizationName", value: "tokenwatt dev" }];
+  const subject = [
+    { name: "commonName", value: subjectCn },
+    { name: "organizationName", value: "tokenwatt dev" },
+  ];
   cert.setSubject(subject);
   cert.setIssuer(issuer === undefined ? subject : issuer.cert.subject.attributes);
   cert.setExtensions(extensions);
@@ -52,7 +55,11 @@ const pem = (cert: forge.pki.Certificate, keys: forge.pki.rsa.KeyPair): PemPair 
 });
 
 /** A fresh CA, server and agent certificates (valid `validDays`, default 7). */
-export function generateDevCerts(agentIds: readonly string[], validDays = 7, caName = "tokenwatt dev CA"): DevCerts {
+export function generateDevCerts(
+  agentIds: readonly string[],
+  validDays = 7,
+  caName = "tokenwatt dev CA",
+): DevCerts {
   const caKeys = keyPair();
   const caCert = certificate(
     caName,

@@ -81,7 +81,9 @@ describe.skipIf(skip)("two metros writing to one ClickHouse", () => {
   beforeAll(async () => {
     await Promise.all(all.map((s) => s.start()));
     // The reference: each metro's lines once, in its own database.
-    for (const b of batches) await solo[metroOf(b) as "fra" | "ams"].ingest(b);
+    const reference = (async () => {
+      for (const b of batches) await solo[metroOf(b) as "fra" | "ams"].ingest(b);
+    })();
     // The metros ship in parallel, each agent to its metro's collector, except the mover.
     const ship = async (metro: "fra" | "ams") => {
       for (const b of batches) {
@@ -95,7 +97,8 @@ describe.skipIf(skip)("two metros writing to one ClickHouse", () => {
       if (b.agentId !== MOVER) continue;
       if (UNACKED.includes(b.seq) || b.seq > FAILOVER_AT) await collector.fra.ingest(b);
     }
-  });
+    await reference;
+  }, 180_000);
 
   afterAll(async () => {
     await Promise.all(all.map((s) => s.shutdown()));

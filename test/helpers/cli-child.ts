@@ -20,7 +20,11 @@ export interface CliChild {
 export function spawnCli(args: string[], env: Record<string, string> = {}): CliChild {
   const proc = spawn(
     process.execPath,
-    [join(repoRoot, "node_modules/vite-node/vite-node.mjs"), join(repoRoot, "cli/main.ts"), ...args],
+    [
+      join(repoRoot, "node_modules/vite-node/vite-node.mjs"),
+      join(repoRoot, "cli/main.ts"),
+      ...args,
+    ],
     { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] },
   );
   let out = "";

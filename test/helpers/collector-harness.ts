@@ -3,7 +3,7 @@
  * Collector, and a push client. The store is a DuckDB file in the caller's directory.
  */
 import { join } from "node:path";
-import { Client, type ChannelCredentials, Metadata, type ServiceError } from "@grpc/grpc-js";
+import { type ChannelCredentials, Client, Metadata, type ServiceError } from "@grpc/grpc-js";
 import pino from "pino";
 import { Collector } from "../../collector/collector.js";
 import { COLLECTOR_DEFAULTS } from "../../collector/config/load.js";
@@ -76,7 +76,9 @@ export function pushRaw(
       { deadline: Date.now() + 10_000 },
       (err, ack) => {
         client.close();
-        resolve(err || ack === undefined ? { ok: false, error: err as ServiceError } : { ok: true, ack });
+        resolve(
+          err || ack === undefined ? { ok: false, error: err as ServiceError } : { ok: true, ack },
+        );
       },
     );
   });

@@ -7,12 +7,17 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
-import { graceSeconds, linesOfWindow, planFromConfig, sourcesFromConfig } from "../../agent/bootstrap.js";
+import {
+  graceSeconds,
+  linesOfWindow,
+  planFromConfig,
+  sourcesFromConfig,
+} from "../../agent/bootstrap.js";
 import { loadAgentConfig } from "../../agent/config/index.js";
 import { replayCapture } from "../../agent/replay.js";
 import { DuckDbStore } from "../../collector/store/duckdb/store.js";
-import { loadWasmKernel } from "../../kernel/src/wasm-kernel.js";
 import { naturalKey, type UsageLine } from "../../kernel/src/usage-line.js";
+import { loadWasmKernel } from "../../kernel/src/wasm-kernel.js";
 import type { SimulatorHandle } from "../../simulate/index.js";
 import { freePort } from "./cli-child.js";
 
@@ -33,7 +38,11 @@ export async function writeShippingConfig(
       collectorUrls: [collectorAddress],
       listen: `127.0.0.1:${port}`,
     }),
-  ) as { agent: Record<string, unknown>; sources: Record<string, unknown>[]; collector: Record<string, unknown> };
+  ) as {
+    agent: Record<string, unknown>;
+    sources: Record<string, unknown>[];
+    collector: Record<string, unknown>;
+  };
   // A short grace (max_gap_s + timeout_s) so windows finish 3 s after they end.
   doc.agent.max_gap_s = 2;
   for (const s of doc.sources) s.timeout_s = 1;
@@ -72,7 +81,13 @@ export interface StoredLine {
   values: number[];
 }
 
-export const COMPARED = ["x_GpuEnergyJ", "x_GenerationTokens", "x_PromptTokens", "EffectiveCost", "x_CarbonG"] as const;
+export const COMPARED = [
+  "x_GpuEnergyJ",
+  "x_GenerationTokens",
+  "x_PromptTokens",
+  "EffectiveCost",
+  "x_CarbonG",
+] as const;
 
 export function comparable(l: UsageLine): StoredLine {
   return { key: naturalKey(l), start: l.ChargePeriodStart, values: COMPARED.map((f) => l[f]) };
@@ -102,7 +117,10 @@ export async function storedLines(dbPath: string): Promise<StoredLine[]> {
 }
 
 /** Lines per natural key; a key seen twice is a double count. */
-export function byKey(lines: readonly StoredLine[]): { map: Map<string, StoredLine>; repeated: string[] } {
+export function byKey(lines: readonly StoredLine[]): {
+  map: Map<string, StoredLine>;
+  repeated: string[];
+} {
   const map = new Map<string, StoredLine>();
   const repeated: string[] = [];
   for (const l of lines) {
@@ -116,7 +134,10 @@ export function byKey(lines: readonly StoredLine[]): { map: Map<string, StoredLi
 export async function untilMetric(url: string, re: RegExp, timeoutMs: number): Promise<void> {
   const end = Date.now() + timeoutMs;
   for (;;) {
-    const text = await fetch(url).then((r) => r.text(), () => "");
+    const text = await fetch(url).then(
+      (r) => r.text(),
+      () => "",
+    );
     if (re.test(text)) return;
     if (Date.now() > end) throw new Error(`timed out waiting for ${re} on ${url}`);
     await new Promise((r) => setTimeout(r, 250));

@@ -13,12 +13,22 @@ export const AGENT = "fra2-r12-h03";
 export const LINES_PER_WINDOW = 24;
 
 /** Appends `count` batches of `windows` windows each; returns their sequence numbers. */
-export async function spoolBatches(spool: Spool, count: number, windows = 2, firstBatch = 0): Promise<number[]> {
+export async function spoolBatches(
+  spool: Spool,
+  count: number,
+  windows = 2,
+  firstBatch = 0,
+): Promise<number[]> {
   const seqs: number[] = [];
   for (let i = firstBatch; i < firstBatch + count; i++) {
     const b = realisticBatch(windows, i + 1, 1_767_225_600 + i * windows * 60);
     const r = await spool.append((seq) => {
-      const enc = encodeBatch(b.lines, b.readings, { agentId: AGENT, bootId: "boot-1", sequence: seq, createdUnixMs: 1 });
+      const enc = encodeBatch(b.lines, b.readings, {
+        agentId: AGENT,
+        bootId: "boot-1",
+        sequence: seq,
+        createdUnixMs: 1,
+      });
       if (!enc.ok) throw enc.error;
       return enc.value;
     });
@@ -29,7 +39,12 @@ export async function spoolBatches(spool: Spool, count: number, windows = 2, fir
 }
 
 export function plaintextShipper(spool: Spool, target: string): Shipper {
-  const collector = { urls: [target], batch_max_lines: 5000, batch_max_delay_s: 5, allow_plaintext: true };
+  const collector = {
+    urls: [target],
+    batch_max_lines: 5000,
+    batch_max_delay_s: 5,
+    allow_plaintext: true,
+  };
   return new Shipper({
     spool,
     transport: new GrpcTransport(collector.urls, channelCredentials(collector)),
@@ -41,7 +56,11 @@ export function plaintextShipper(spool: Spool, target: string): Shipper {
 }
 
 /** Polls `cond` every 50 ms until true or `timeoutMs`. */
-export async function until(cond: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+export async function until(
+  cond: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await cond())) {
     if (Date.now() > end) throw new Error(`timed out: ${what}`);

@@ -136,7 +136,8 @@ export function storeContract(name: string, harness: StoreHarness): void {
       for (const b of toBatches(data, 1000)) await store.ingest(b);
       const from = "2025-06-01T06:30:00Z";
       const to = "2025-06-01T08:00:00Z";
-      const inRange = (l: StoredUsageLine) => l.ChargePeriodStart >= from && l.ChargePeriodStart < to;
+      const inRange = (l: StoredUsageLine) =>
+        l.ChargePeriodStart >= from && l.ChargePeriodStart < to;
       expectTotalsClose(
         await store.lineTotals({ from, to, metro: "fra", tenant: "acme" }),
         expectedTotals(
@@ -227,7 +228,13 @@ export function storeContract(name: string, harness: StoreHarness): void {
       await store.ingest(batchOf(l.slice(0, 10), 1));
       await store.ingest(batchOf(l.slice(10, 20), 4));
       let [agent] = await store.agents();
-      expect(agent).toMatchObject({ agentId: "a", bootId: "b1", lastSeq: 4, batches: 2, lines: 20 });
+      expect(agent).toMatchObject({
+        agentId: "a",
+        bootId: "b1",
+        lastSeq: 4,
+        batches: 2,
+        lines: 20,
+      });
       expect(agent.gaps).toEqual([{ fromSeq: 2, toSeq: 3 }]);
       await store.ingest(batchOf(l.slice(20, 30), 2));
       [agent] = await store.agents();

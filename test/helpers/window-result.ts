@@ -26,7 +26,14 @@ export function linesOnlyWindow(startS: number, windowS: number): WindowResult {
         discount: f(),
         embodiedGPerGpuHour: f(),
       },
-      readings: { window: i(), energyJ: f(), coveredS: f(), idleW: f(), ownerWorkload: i(), ownerTenant: i() },
+      readings: {
+        window: i(),
+        energyJ: f(),
+        coveredS: f(),
+        idleW: f(),
+        ownerWorkload: i(),
+        ownerTenant: i(),
+      },
       contributions: {
         window: i(),
         workload: i(),

@@ -10,10 +10,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Collector } from "../../collector/collector.js";
-import { startSimulator, type SimulatorHandle } from "../../simulate/index.js";
+import { type SimulatorHandle, startSimulator } from "../../simulate/index.js";
 import { type CliChild, spawnCli } from "../helpers/cli-child.js";
 import { startTestCollector, testCollectorConfig } from "../helpers/collector-harness.js";
-import { byKey, comparable, replayLines, storedLines, untilMetric, writeShippingConfig } from "../helpers/live-run.js";
+import {
+  byKey,
+  comparable,
+  replayLines,
+  storedLines,
+  untilMetric,
+  writeShippingConfig,
+} from "../helpers/live-run.js";
 
 const KILLS = 3;
 let dir = "";
@@ -37,7 +44,10 @@ describe("agent under kill -9", () => {
     const collectorConfig = testCollectorConfig(dir);
     collector = await startTestCollector(collectorConfig);
     // batch_max_delay_s 1 < window_s 2: every window is spooled the moment it is metered.
-    const agent = await writeShippingConfig(sim, dir, collector.address, { windowS: 2, batchMaxDelayS: 1 });
+    const agent = await writeShippingConfig(sim, dir, collector.address, {
+      windowS: 2,
+      batchMaxDelayS: 1,
+    });
     const captures: string[] = [];
     for (let run = 0; run <= KILLS; run++) {
       const capture = join(dir, `capture-${run}.ndjson`);
@@ -84,6 +94,8 @@ describe("agent under kill -9", () => {
     // Nothing stored that no run produced.
     expect(stored.map.size).toBe(expected);
     expect(expected).toBeGreaterThan(100);
-    console.info(`agent kill -9: ${expected} lines stored once, ${lost} tail lines of killed runs not durable`);
+    console.info(
+      `agent kill -9: ${expected} lines stored once, ${lost} tail lines of killed runs not durable`,
+    );
   });
 });

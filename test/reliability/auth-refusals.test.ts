@@ -24,8 +24,16 @@ const certs = generateDevCerts(["agent-a"]);
 const rogue = generateDevCerts(["agent-a"], 7, "rogue CA");
 const buf = (s: string) => Buffer.from(s);
 const ca = buf(certs.ca.cert);
-const mtls = credentials.createSsl(ca, buf(certs.agents["agent-a"].key), buf(certs.agents["agent-a"].cert));
-const rogueMtls = credentials.createSsl(ca, buf(rogue.agents["agent-a"].key), buf(rogue.agents["agent-a"].cert));
+const mtls = credentials.createSsl(
+  ca,
+  buf(certs.agents["agent-a"].key),
+  buf(certs.agents["agent-a"].cert),
+);
+const rogueMtls = credentials.createSsl(
+  ca,
+  buf(rogue.agents["agent-a"].key),
+  buf(rogue.agents["agent-a"].cert),
+);
 const tlsOnly = credentials.createSsl(ca);
 
 let seq = 0;
@@ -34,7 +42,12 @@ function batchFor(agentId: string, windows = 2, mutate?: (lines: UsageLine[]) =>
   const b = realisticBatch(windows, s + 1, 1_767_225_600 + s * 3600);
   const lines = b.lines.map((l) => ({ ...l, x_AgentId: agentId }));
   mutate?.(lines);
-  const enc = encodeBatch(lines, b.readings, { agentId, bootId: "boot", sequence: s, createdUnixMs: 1 });
+  const enc = encodeBatch(lines, b.readings, {
+    agentId,
+    bootId: "boot",
+    sequence: s,
+    createdUnixMs: 1,
+  });
   if (!enc.ok) throw enc.error;
   return enc.value;
 }
@@ -111,7 +124,9 @@ describe("collector refusals", () => {
 
   it("accepts a known bearer token for its agent and refuses an unknown one", async () => {
     await expectStored(tlsOnly, "agent-t", { authorization: `Bearer ${TOKEN}` });
-    const r = await pushRaw(collector.address, tlsOnly, batchFor("agent-t"), { authorization: "Bearer not-a-token-at-all-xx" });
+    const r = await pushRaw(collector.address, tlsOnly, batchFor("agent-t"), {
+      authorization: "Bearer not-a-token-at-all-xx",
+    });
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.details).toMatch(/TW_ERR_AUTH_TOKEN/);
   });
@@ -133,7 +148,11 @@ describe("collector refusals", () => {
     const big = await pushRaw(collector.address, mtls, batchFor("agent-a", 400));
     expect(big.ok).toBe(false);
     if (!big.ok) expect(big.error.code).toBe(status.RESOURCE_EXHAUSTED);
-    const garbage = await pushRaw(collector.address, mtls, Buffer.from("this is not a protobuf batch \u0000\u00ff\u0013"));
+    const garbage = await pushRaw(
+      collector.address,
+      mtls,
+      Buffer.from("this is not a protobuf batch \u0000\u00ff\u0013"),
+    );
     expect(garbage.ok).toBe(true);
     if (garbage.ok) {
       expect(garbage.ack.status).toBe(AckStatus.ACK_STATUS_REJECTED);
@@ -168,6 +187,8 @@ describe("collector refusals", () => {
     ]);
     const metrics = await collector.metrics.registry.metrics();
     expect(metrics).toMatch(/tokenwatt_collector_lines_rejected_total\{reason="negative"\} 1/);
-    expect(metrics).toMatch(/tokenwatt_collector_calls_refused_total\{code="unauthenticated"\} [1-9]/);
+    expect(metrics).toMatch(
+      /tokenwatt_collector_calls_refused_total\{code="unauthenticated"\} [1-9]/,
+    );
   });
 });

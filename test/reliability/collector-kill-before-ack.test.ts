@@ -11,7 +11,12 @@ import { afterAll, describe, expect, it } from "vitest";
 import { Spool } from "../../agent/spool/spool.js";
 import { DuckDbStore } from "../../collector/store/duckdb/store.js";
 import { type CliChild, freePort, spawnCli } from "../helpers/cli-child.js";
-import { LINES_PER_WINDOW, plaintextShipper, spoolBatches, until } from "../helpers/spooled-batches.js";
+import {
+  LINES_PER_WINDOW,
+  plaintextShipper,
+  spoolBatches,
+  until,
+} from "../helpers/spooled-batches.js";
 
 let dir = "";
 const children: CliChild[] = [];
@@ -31,12 +36,18 @@ describe("collector killed between commit and ack", () => {
       config,
       `listen: 127.0.0.1:${port}\nmetrics_listen: 127.0.0.1:0\nallow_plaintext_loopback: true\nstore: { kind: duckdb, path: ${db} }\n`,
     );
-    const spool = new Spool({ dir: join(dir, "spool"), maxBytes: 1 << 20, logger: pino({ level: "silent" }) });
+    const spool = new Spool({
+      dir: join(dir, "spool"),
+      maxBytes: 1 << 20,
+      logger: pino({ level: "silent" }),
+    });
     await spool.start();
     const BATCHES = 4;
     await spoolBatches(spool, BATCHES);
 
-    const doomed = spawnCli(["collector", "--config", config], { TOKENWATT_FAULT: "exit-after-commit" });
+    const doomed = spawnCli(["collector", "--config", config], {
+      TOKENWATT_FAULT: "exit-after-commit",
+    });
     children.push(doomed);
     await doomed.waitFor(/gRPC on/);
     const shipper = plaintextShipper(spool, `127.0.0.1:${port}`);
@@ -49,7 +60,11 @@ describe("collector killed between commit and ack", () => {
     const healthy = spawnCli(["collector", "--config", config]);
     children.push(healthy);
     await healthy.waitFor(/gRPC on/);
-    await until(() => shipper.counters.ackedBatches === BATCHES, 60_000, "every batch acknowledged");
+    await until(
+      () => shipper.counters.ackedBatches === BATCHES,
+      60_000,
+      "every batch acknowledged",
+    );
     await shipper.stop(1000);
     await spool.shutdown();
     healthy.proc.kill("SIGTERM");
@@ -65,12 +80,13 @@ describe("collector killed between commit and ack", () => {
     await store.start();
     try {
       expect((await store.lineTotals()).lines).toBe(BATCHES * 2 * LINES_PER_WINDOW);
-      const keys = await store.withConnection(async (c) =>
-        (
-          await c.runAndReadAll(
-            `SELECT count(*) - count(DISTINCT (x_AgentId, ChargePeriodStart, ResourceId, x_Workload, SubAccountId, x_LineKind, x_PriceVersion)) FROM usage_lines`,
-          )
-        ).getRowsJS()[0][0],
+      const keys = await store.withConnection(
+        async (c) =>
+          (
+            await c.runAndReadAll(
+              `SELECT count(*) - count(DISTINCT (x_AgentId, ChargePeriodStart, ResourceId, x_Workload, SubAccountId, x_LineKind, x_PriceVersion)) FROM usage_lines`,
+            )
+          ).getRowsJS()[0][0],
       );
       expect(Number(keys)).toBe(0);
     } finally {

@@ -10,10 +10,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Collector } from "../../collector/collector.js";
-import { startSimulator, type SimulatorHandle } from "../../simulate/index.js";
+import { type SimulatorHandle, startSimulator } from "../../simulate/index.js";
 import { type CliChild, freePort, spawnCli } from "../helpers/cli-child.js";
 import { startTestCollector, testCollectorConfig } from "../helpers/collector-harness.js";
-import { byKey, comparable, replayLines, storedLines, untilMetric, writeShippingConfig } from "../helpers/live-run.js";
+import {
+  byKey,
+  comparable,
+  replayLines,
+  storedLines,
+  untilMetric,
+  writeShippingConfig,
+} from "../helpers/live-run.js";
 
 const OUTAGE_MS = 60_000;
 let dir = "";
@@ -37,7 +44,10 @@ describe("collector outage during a live run", () => {
     const config = testCollectorConfig(dir, { port: await freePort() });
     collector = await startTestCollector(config);
     // window_s 2 < batch_max_delay_s 5: batches hold two or three windows.
-    const agent = await writeShippingConfig(sim, dir, collector.address, { windowS: 2, batchMaxDelayS: 5 });
+    const agent = await writeShippingConfig(sim, dir, collector.address, {
+      windowS: 2,
+      batchMaxDelayS: 5,
+    });
     const capture = join(dir, "capture.ndjson");
     child = spawnCli(["agent", "--config", agent.path, "--record", capture]);
     await child.waitFor(/agent started/);

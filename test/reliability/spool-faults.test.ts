@@ -4,7 +4,7 @@
  * (2) ENOSPC from the filesystem layer — sampling goes on, lines wait in memory (and still
  * ship), the disk-full gauge is raised, and writing resumes when space returns.
  */
-import { readdir, readFile, mkdtemp, rm, truncate, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
@@ -18,7 +18,13 @@ import { realisticBatch } from "../../bench/wire/realistic-batch.js";
 import type { Collector } from "../../collector/collector.js";
 import { startTestCollector, testCollectorConfig } from "../helpers/collector-harness.js";
 import { FaultSpoolFs } from "../helpers/fault-spool-fs.js";
-import { AGENT, LINES_PER_WINDOW, plaintextShipper, spoolBatches, until } from "../helpers/spooled-batches.js";
+import {
+  AGENT,
+  LINES_PER_WINDOW,
+  plaintextShipper,
+  spoolBatches,
+  until,
+} from "../helpers/spooled-batches.js";
 import { linesOnlyWindow } from "../helpers/window-result.js";
 
 const silent = pino({ level: "silent" });
@@ -80,7 +86,12 @@ describe("spool faults through the shipper", () => {
     const sink = new SpoolShipperSink({
       agentId: AGENT,
       windowS: 60,
-      collector: { urls: [collector.address], batch_max_lines: 5000, batch_max_delay_s: 5, allow_plaintext: true },
+      collector: {
+        urls: [collector.address],
+        batch_max_lines: 5000,
+        batch_max_delay_s: 5,
+        allow_plaintext: true,
+      },
       spool: { dir: join(dir, "spool"), maxBytes: 1 << 20, fs, retryIntervalMillis: 100 },
       logger: silent,
       shipper: { backoff: { initialMillis: 20, maxMillis: 200 }, idlePollMillis: 50 },
@@ -92,7 +103,10 @@ describe("spool faults through the shipper", () => {
     const startS = 1_767_225_600;
     const { lines } = realisticBatch(WINDOWS, 9, startS);
     const write = (w: number) =>
-      sink.write(lines.slice(w * LINES_PER_WINDOW, (w + 1) * LINES_PER_WINDOW), linesOnlyWindow(startS + w * 60, 60));
+      sink.write(
+        lines.slice(w * LINES_PER_WINDOW, (w + 1) * LINES_PER_WINDOW),
+        linesOnlyWindow(startS + w * 60, 60),
+      );
 
     await write(0);
     fs.failWith = "ENOSPC";

@@ -176,11 +176,13 @@ export async function putPriceVersion(
   ]);
 }
 
-export async function priceVersions(
-  client: ClickHouseClient,
-  db: string,
-): Promise<PriceVersion[]> {
-  const rows = await selectRows<{ version: string; created_ms: string; book: string; note: string }>(
+export async function priceVersions(client: ClickHouseClient, db: string): Promise<PriceVersion[]> {
+  const rows = await selectRows<{
+    version: string;
+    created_ms: string;
+    book: string;
+    note: string;
+  }>(
     client,
     `SELECT version, created_ms, book, note FROM ${db}.price_versions FINAL ORDER BY created_ms, version`,
   );

@@ -88,7 +88,10 @@ export function rowKey(row: Record<string, unknown>, key: readonly string[]): st
 }
 
 /** Lines (or rows with epoch-second times, as re-pricing builds them) → keyed rows. */
-export function lineRows(lines: readonly (StoredUsageLine | Row)[], key: readonly string[]): KeyedRows {
+export function lineRows(
+  lines: readonly (StoredUsageLine | Row)[],
+  key: readonly string[],
+): KeyedRows {
   const out = keyed();
   const seen = new Set<string>();
   for (let r = 0; r < lines.length; r++) {

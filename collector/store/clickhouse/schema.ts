@@ -144,7 +144,14 @@ export function schemaSql(db: string): string[] {
       LINE_KEY,
       "ChargePeriodStart",
     ),
-    replacing(db, "gpu_readings", READING_COLUMNS, ["keep_rank UInt64"], READING_KEY, "window_start"),
+    replacing(
+      db,
+      "gpu_readings",
+      READING_COLUMNS,
+      ["keep_rank UInt64"],
+      READING_KEY,
+      "window_start",
+    ),
     replacing(
       db,
       "gpu_reading_tokens",

@@ -9,9 +9,9 @@ import { hostname } from "node:os";
 import type { ClickHouseClient } from "@clickhouse/client";
 import { StoreError } from "../errors.js";
 import type {
+  AgentState,
   AggregateQuery,
   AggregateRow,
-  AgentState,
   IngestBatch,
   IngestResult,
   LineFilter,
@@ -26,13 +26,13 @@ import type {
   TimeRangeS,
 } from "../types.js";
 import { readAgents } from "./agents.js";
-import { type ClickHouseConnection, openClient } from "./client.js";
 import { aggregate } from "./aggregate.js";
-import { ingestBatch, insertAbsent, lineExtra } from "./ingest.js";
+import { type ClickHouseConnection, openClient } from "./client.js";
+import { type IngestContext, ingestBatch } from "./ingest.js";
 import * as q from "./queries.js";
 import * as rp from "./reprice.js";
-import { lineRows } from "./rows.js";
-import { LINE_KEY, schemaSql } from "./schema.js";
+import { readReadingChunk } from "./reprice-read.js";
+import { schemaSql } from "./schema.js";
 import { checkDatabaseName } from "./sql.js";
 
 export interface ClickHouseStoreOptions extends ClickHouseConnection {
@@ -179,17 +179,7 @@ export class ClickHouseStore implements Store {
     }
     const previous = this.agentQueues.get(batch.agentId) ?? Promise.resolve();
     const run = this.track(
-      (client) =>
-        ingestBatch(
-          {
-            client,
-            db: this.database,
-            collector: this.collector,
-            nowMs: this.nowMs(),
-            stamp: this.stamp(),
-          },
-          batch,
-        ),
+      (client) => ingestBatch(this.context(client), batch),
       "TW_ERR_STORE_BATCH",
       "ingest failed; a retry of the batch stores what is missing",
       { agentId: batch.agentId, seq: batch.seq },
@@ -203,108 +193,62 @@ export class ClickHouseStore implements Store {
     return run;
   }
 
-  putPriceVersion(version: PriceVersion): Promise<void> {
-    return this.track(
-      (c) => q.putPriceVersion(c, this.database, version, this.stamp()),
-      "TW_ERR_STORE_QUERY",
-      `cannot store price version ${version.version}`,
-    );
+  /** A read (or small write) with the client and database; failures name `what`. */
+  private query<T>(
+    task: (c: ClickHouseClient, db: string) => Promise<T>,
+    what: string,
+  ): Promise<T> {
+    return this.track((c) => task(c, this.database), "TW_ERR_STORE_QUERY", `${what} failed`);
+  }
+
+  private context(client: ClickHouseClient): IngestContext {
+    const nowMs = this.nowMs();
+    return { client, db: this.database, collector: this.collector, nowMs, stamp: this.stamp() };
+  }
+
+  putPriceVersion(v: PriceVersion): Promise<void> {
+    return this.query((c, db) => q.putPriceVersion(c, db, v, this.stamp()), `put ${v.version}`);
   }
 
   priceVersions(): Promise<PriceVersion[]> {
-    return this.track(
-      (c) => q.priceVersions(c, this.database),
-      "TW_ERR_STORE_QUERY",
-      "cannot read price versions",
-    );
+    return this.query(q.priceVersions, "reading price versions");
   }
 
   agents(): Promise<AgentState[]> {
-    return this.track(
-      (c) => readAgents(c, this.database),
-      "TW_ERR_STORE_QUERY",
-      "cannot read agent state",
-    );
+    return this.query(readAgents, "reading agent state");
   }
 
   lineTotals(filter: LineFilter = {}): Promise<LineTotals> {
-    return this.track(
-      (c) => q.lineTotals(c, this.database, filter),
-      "TW_ERR_STORE_QUERY",
-      "line totals query failed",
-    );
+    return this.query((c, db) => q.lineTotals(c, db, filter), "line totals");
   }
 
   rollup(query: RollupQuery): Promise<RollupRow[]> {
-    return this.track(
-      (c) => q.rollup(c, this.database, query),
-      "TW_ERR_STORE_QUERY",
-      "rollup query failed",
-    );
+    return this.query((c, db) => q.rollup(c, db, query), "rollup");
   }
 
   aggregate(query: AggregateQuery): Promise<AggregateRow[]> {
-    return this.track(
-      (c) => aggregate(c, this.database, query),
-      "TW_ERR_STORE_QUERY",
-      "aggregate query failed",
-    );
+    return this.query((c, db) => aggregate(c, db, query), "aggregate");
   }
 
   countReadings(range: TimeRangeS): Promise<number> {
-    return this.track(
-      (c) => rp.countReadings(c, this.database, range),
-      "TW_ERR_STORE_QUERY",
-      "cannot count readings",
-    );
+    return this.query((c, db) => rp.countReadings(c, db, range), "counting readings");
   }
 
   repricedRanges(version: string): Promise<TimeRangeS[]> {
-    return this.track(
-      (c) => rp.repricedRanges(c, this.database, version),
-      "TW_ERR_STORE_QUERY",
-      `cannot read the re-priced ranges of ${version}`,
-    );
+    return this.query((c, db) => rp.repricedRanges(c, db, version), `ranges of ${version}`);
   }
 
   readReadingChunk(range: TimeRangeS): Promise<ReadingChunk> {
-    return this.track(
-      (c) => rp.readReadingChunk(c, this.database, range),
-      "TW_ERR_STORE_QUERY",
-      `cannot read readings ${range.fromS}..${range.toS}`,
-    );
+    const what = `reading readings ${range.fromS}..${range.toS}`;
+    return this.query((c, db) => readReadingChunk(c, db, range), what);
   }
 
-  /** Lines first (insert-if-absent), then the range record: a redo never stores twice. */
-  writeRepricedLines(
-    chunk: ReadingChunk,
-    lines: RepricedLines,
-    target: RepriceTarget,
-  ): Promise<number> {
-    return this.track(
-      async (client) => {
-        const ctx = {
-          client,
-          db: this.database,
-          collector: this.collector,
-          nowMs: this.nowMs(),
-          stamp: this.stamp(),
-        };
-        const rows = await rp.repricedRows(client, this.database, chunk, lines, target);
-        const inserted = await insertAbsent(ctx, "usage_lines", lineRows(rows, LINE_KEY), lineExtra(ctx));
-        await rp.recordRange(client, this.database, chunk, target.version, inserted, ctx.nowMs, this.collector);
-        return inserted;
-      },
-      "TW_ERR_STORE_QUERY",
-      `cannot write re-priced lines ${chunk.range.fromS}..${chunk.range.toS} under ${target.version}`,
-    );
+  writeRepricedLines(chunk: ReadingChunk, lines: RepricedLines, t: RepriceTarget): Promise<number> {
+    const what = `writing ${t.version} lines ${chunk.range.fromS}..${chunk.range.toS}`;
+    return this.query((c) => rp.writeRepriced(this.context(c), chunk, lines, t), what);
   }
 
   hasLinesOfVersion(version: string): Promise<boolean> {
-    return this.track(
-      (c) => rp.hasLinesOfVersion(c, this.database, version),
-      "TW_ERR_STORE_QUERY",
-      `cannot look up lines of ${version}`,
-    );
+    return this.query((c, db) => rp.hasLinesOfVersion(c, db, version), `lines of ${version}`);
   }
 }

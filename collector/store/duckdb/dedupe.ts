@@ -7,8 +7,22 @@
 import type { DuckDBAppender, DuckDBConnection } from "@duckdb/node-api";
 import { appendColumns, type Column, type Driver } from "./chunk-writer.js";
 import { storedDuplicatesSql } from "./ingest-sql.js";
-import type { Marks } from "./marks.js";
+import { type Marks, markOf, raiseMark } from "./marks.js";
 import type { Columnar } from "./to-columns.js";
+
+/** Per agent × GPU, the latest time among kept rows. */
+export function latest(side: DedupeSide): Marks {
+  const out: Marks = new Map();
+  side.rows.forEach((rows, b) => {
+    const agents = rows.columns[side.agentColumn].values as string[];
+    const gpus = rows.columns[side.gpuColumn].values as string[];
+    const keep = side.keep[b];
+    for (let r = 0; r < rows.rowCount; r++) {
+      if (keep[r] === 1) raiseMark(out, agents[r], gpus[r], rows.timeUs[r]);
+    }
+  });
+  return out;
+}
 
 /** Per batch, 1 for each row whose key no earlier row of the commit has. */
 export function firstOccurrences(keysOf: readonly (readonly string[])[]): Uint8Array[] {
@@ -46,25 +60,27 @@ export function count(flags: Uint8Array): number {
   return n;
 }
 
-/** One table's side of the dedupe: the rows, their kept flags, where the agent id is. */
+/** One table's side of the dedupe: the rows, their kept flags, where agent and GPU are. */
 export interface DedupeSide {
   rows: readonly Columnar[];
   keep: Uint8Array[];
   agentColumn: number;
+  gpuColumn: number;
   /** Key columns in the stage table's order (after `ord`). */
   keyColumns: readonly number[];
   stage: string;
 }
 
-/** Per batch, 1 for each kept row at or below its agent's mark (it may be stored). */
+/** Per batch, 1 for each kept row at or below its agent × GPU mark (it may be stored). */
 function suspects(side: DedupeSide, marks: Marks): { flags: Uint8Array[]; total: number } {
   let total = 0;
   const flags = side.rows.map((rows, b) => {
     const agents = rows.columns[side.agentColumn].values as string[];
+    const gpus = rows.columns[side.gpuColumn].values as string[];
     const keep = side.keep[b];
     const out = new Uint8Array(rows.rowCount);
     for (let r = 0; r < rows.rowCount; r++) {
-      if (keep[r] === 1 && rows.timeUs[r] <= (marks.get(agents[r]) ?? -Infinity)) {
+      if (keep[r] === 1 && rows.timeUs[r] <= markOf(marks, agents[r], gpus[r])) {
         out[r] = 1;
         total++;
       }

@@ -13,8 +13,15 @@ import { StoreError } from "../errors.js";
 import type { IngestBatch, IngestResult } from "../types.js";
 import type { AgentBook } from "./agents.js";
 import { appendColumns, type Column, type Driver } from "./chunk-writer.js";
-import { compact, count, type DedupeSide, dropStored, firstOccurrences } from "./dedupe.js";
-import type { HighWaterMarks, Marks } from "./marks.js";
+import {
+  compact,
+  count,
+  type DedupeSide,
+  dropStored,
+  firstOccurrences,
+  latest,
+} from "./dedupe.js";
+import type { HighWaterMarks } from "./marks.js";
 import { MERGE_ROLLUP, RollupDelta } from "./rollup.js";
 import { LINE_COLUMNS } from "./schema.js";
 import {
@@ -92,18 +99,6 @@ async function appendKept(
   }
 }
 
-/** Per agent, the latest time among kept rows. */
-function latest(rows: readonly { columns: Column[]; rowCount: number; timeUs: Float64Array }[], keep: Uint8Array[], agentColumn: number): Marks {
-  const out: Marks = new Map();
-  rows.forEach((r, b) => {
-    const agents = r.columns[agentColumn].values as string[];
-    for (let i = 0; i < r.rowCount; i++) {
-      if (keep[b][i] === 1 && r.timeUs[i] > (out.get(agents[i]) ?? -Infinity)) out.set(agents[i], r.timeUs[i]);
-    }
-  });
-  return out;
-}
-
 /** Commits `group` in one transaction; results in group order. Throws on failure (rolled back). */
 export async function commitGroup(
   ctx: CommitContext,
@@ -116,6 +111,7 @@ export async function commitGroup(
     rows: lineRows,
     keep: firstOccurrences(lineRows.map((r) => r.keys)),
     agentColumn: LINE_AGENT,
+    gpuColumn: at("ResourceId"),
     keyColumns: LINE_KEY_COLUMNS,
     stage: "stage_line_keys",
   };
@@ -123,16 +119,17 @@ export async function commitGroup(
     rows: readingRows,
     keep: firstOccurrences(readingRows.map((r) => r.keys)),
     agentColumn: 0,
+    gpuColumn: 3,
     keyColumns: READING_KEY_COLUMNS,
     stage: "stage_reading_keys",
   };
   const marks = await ctx.marks.get(c);
-  const begin = await c.runAndReadAll(
-    "BEGIN TRANSACTION; DELETE FROM stage_line_keys; DELETE FROM stage_reading_keys; DELETE FROM stage_rollup; SELECT nextval('ingest_ids')",
-  );
+  // Stage tables are empty between commits: each commit clears what it staged before COMMIT
+  // (and a rollback restores them empty), so no round trip is spent clearing them here.
+  const begin = await c.runAndReadAll("BEGIN TRANSACTION; SELECT nextval('ingest_ids')");
   try {
     const id = Number(begin.getRowsJS()[0][0]);
-    await dropStored(driver, c, lines, readings, marks);
+    const looked = await dropStored(driver, c, lines, readings, marks);
     const inserted = lines.keep.map(count);
     const readingsInserted = readings.keep.map(count);
     const rollup = new RollupDelta();
@@ -172,8 +169,9 @@ export async function commitGroup(
       } finally {
         stage.closeSync();
       }
-      statements.push(MERGE_ROLLUP);
+      statements.push(MERGE_ROLLUP, "DELETE FROM stage_rollup");
     }
+    if (looked > 0) statements.push("DELETE FROM stage_line_keys", "DELETE FROM stage_reading_keys");
     const agents = ctx.agents.plan(
       group.map((p, b) => ({ ...p.batch, lineCount: inserted[b] })),
       nowMs,
@@ -181,7 +179,7 @@ export async function commitGroup(
     statements.push(agents.sql, "COMMIT");
     await c.run(statements.join(";\n"));
     ctx.agents.apply(agents.next);
-    ctx.marks.raise(latest(lineRows, lines.keep, LINE_AGENT), latest(readingRows, readings.keep, 0));
+    ctx.marks.raise(latest(lines), latest(readings));
     return group.map((p, b) => ({
       inserted: inserted[b],
       duplicates: p.lines.rowCount - inserted[b],

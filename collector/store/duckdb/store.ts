@@ -247,12 +247,20 @@ export class DuckDbStore implements Store {
           path: this.path,
         });
       }
+      // Lines written outside ingest: re-read the dedupe's high-water marks before the next.
+      this.marks.invalidate();
       return rp.writeRepricedLines(this.duckdb!, c, chunk, lines, target, this.nowMs());
     });
   }
 
-  /** Runs `task` on the connection in the store's queue (no ingest interleaves). */
+  /**
+   * Runs `task` on the connection in the store's queue (no ingest interleaves). The task may
+   * write, so the dedupe's high-water marks are re-read before the next ingest.
+   */
   withConnection<T>(task: (c: DuckDBConnection) => Promise<T>): Promise<T> {
-    return this.serial(task);
+    return this.serial((c) => {
+      this.marks.invalidate();
+      return task(c);
+    });
   }
 }

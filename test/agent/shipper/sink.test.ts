@@ -20,7 +20,10 @@ afterEach(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-function sinkFor(url: string, o: { batchMaxLines?: number; delayS?: number; windowS?: number } = {}) {
+function sinkFor(
+  url: string,
+  o: { batchMaxLines?: number; delayS?: number; windowS?: number } = {},
+) {
   return new SpoolShipperSink({
     agentId: "fra2-r12-h03",
     windowS: o.windowS ?? 60,

@@ -57,10 +57,7 @@ describe.skipIf(skip)("ClickHouseStore", () => {
   });
 
   it("counts copies in unmerged parts once, in every read", async () => {
-    await chExec(
-      `SYSTEM STOP MERGES ${db}.usage_lines`,
-      `SYSTEM STOP MERGES ${db}.gpu_readings`,
-    );
+    await chExec(`SYSTEM STOP MERGES ${db}.usage_lines`, `SYSTEM STOP MERGES ${db}.gpu_readings`);
     for (const b of toBatches(data, 1000)) await store.ingest(b);
     // What two collectors racing on the same batches leave: whole copies in new parts, one
     // of them ingested later (lower rank) with different values, which must lose.
@@ -77,10 +74,7 @@ describe.skipIf(skip)("ClickHouseStore", () => {
       return `INSERT INTO ${db}.usage_lines (${cols.join(", ")}, keep_rank)
         SELECT ${exprs.join(", ")}, ${rank} FROM ${db}.usage_lines WHERE x_Collector = 'c1'`;
     };
-    await chExec(
-      copy(10, "keep_rank + 1"),
-      copy(100, "keep_rank - 1000000"),
-    );
+    await chExec(copy(10, "keep_rank + 1"), copy(100, "keep_rank - 1000000"));
     expect(await rawCount(db, "usage_lines")).toBe(data.lines.length * 6);
     const [parts] = await chSelect<{ n: string }>(
       `SELECT count() AS n FROM system.parts WHERE database = '${db}' AND table = 'usage_lines' AND active`,
@@ -103,10 +97,7 @@ describe.skipIf(skip)("ClickHouseStore", () => {
     // A new ingest sees the keys as stored, whichever part holds them.
     expect((await store.ingest(toBatches(data, 1000)[0])).inserted).toBe(0);
     // After the merges the copies are gone and the answers are the same.
-    await chExec(
-      `SYSTEM START MERGES ${db}.usage_lines`,
-      `OPTIMIZE TABLE ${db}.usage_lines FINAL`,
-    );
+    await chExec(`SYSTEM START MERGES ${db}.usage_lines`, `OPTIMIZE TABLE ${db}.usage_lines FINAL`);
     expect(await rawCount(db, "usage_lines")).toBe(data.lines.length);
     expectTotalsClose(await store.lineTotals(), want);
   });
@@ -118,12 +109,17 @@ describe.skipIf(skip)("ClickHouseStore", () => {
     const other = new ClickHouseStore({ url: CLICKHOUSE_URL, database: db, collector: "c2" });
     await other.start();
     try {
-      expect((await other.ingest({ agentId: "a", bootId: "b", seq: 2, lines: [changed], readings: [] })).inserted).toBe(0);
+      expect(
+        (await other.ingest({ agentId: "a", bootId: "b", seq: 2, lines: [changed], readings: [] }))
+          .inserted,
+      ).toBe(0);
     } finally {
       await other.shutdown();
     }
     expect((await store.lineTotals()).effectiveCost).toBeCloseTo(line.EffectiveCost, 12);
-    const [row] = await chSelect<{ c: string }>(`SELECT x_Collector AS c FROM ${db}.usage_lines FINAL`);
+    const [row] = await chSelect<{ c: string }>(
+      `SELECT x_Collector AS c FROM ${db}.usage_lines FINAL`,
+    );
     expect(row.c).toBe("c1");
   });
 
@@ -270,10 +266,20 @@ describe.skipIf(skip)("ClickHouseStore and DuckDbStore give the same answers", (
   it("re-pricing writes the same lines, and a rerun writes none", async () => {
     const kernel = loadWasmKernel();
     const book = parsePriceBook(BOOK, "book.yaml");
-    const range = { fromS: Date.UTC(2025, 5, 1, 6, 0, 0) / 1000, toS: Date.UTC(2025, 5, 1, 9) / 1000 };
+    const range = {
+      fromS: Date.UTC(2025, 5, 1, 6, 0, 0) / 1000,
+      toS: Date.UTC(2025, 5, 1, 9) / 1000,
+    };
     const results = [];
     for (const [, s] of stores) {
-      const r = await reprice({ store: s, kernel, book, range, version: "pv-new", readingsPerChunk: 200 });
+      const r = await reprice({
+        store: s,
+        kernel,
+        book,
+        range,
+        version: "pv-new",
+        readingsPerChunk: 200,
+      });
       expect(r.ok, r.ok ? "" : r.error.message).toBe(true);
       results.push(r);
     }

@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { GroupCommitter } from "../../../collector/store/duckdb/group-commit.js";
+
+/** A committer over a serial queue whose commits record their groups. */
+function harness(fail: (items: number[]) => boolean, maxRows = 100) {
+  const groups: number[][] = [];
+  let queue: Promise<unknown> = Promise.resolve();
+  const committer = new GroupCommitter<number, string>({
+    schedule: (task) => {
+      const run = queue.then(task);
+      queue = run.catch(() => undefined);
+      return run;
+    },
+    commit: async (items) => {
+      groups.push(items);
+      await new Promise((r) => setTimeout(r, 5));
+      if (fail(items)) throw new Error(`bad group ${items.join(",")}`);
+      return items.map((i) => `ok ${i}`);
+    },
+    rows: (i) => i,
+    maxRows,
+  });
+  return { committer, groups };
+}
+
+describe("GroupCommitter", () => {
+  it("commits waiting items together and resolves each after its commit", async () => {
+    const { committer, groups } = harness(() => false);
+    const first = committer.submit(1);
+    const rest = [2, 3, 4].map((i) => committer.submit(i));
+    expect(await Promise.all([first, ...rest])).toEqual(["ok 1", "ok 2", "ok 3", "ok 4"]);
+    expect(groups).toEqual([[1, 2, 3, 4]]);
+    // Items arriving while a commit runs go together into the next one.
+    const a = committer.submit(5);
+    await new Promise((r) => setTimeout(r, 1));
+    const later = [6, 7].map((i) => committer.submit(i));
+    await Promise.all([a, ...later]);
+    expect(groups.slice(1)).toEqual([[5], [6, 7]]);
+  });
+
+  it("caps a group by rows", async () => {
+    const { committer, groups } = harness(() => false, 10);
+    await Promise.all([6, 3, 4, 20, 1].map((i) => committer.submit(i)));
+    expect(groups).toEqual([[6, 3], [4], [20], [1]]);
+  });
+
+  it("retries a failed group item by item so only the bad item fails", async () => {
+    const { committer, groups } = harness((items) => items.includes(13));
+    const results = await Promise.allSettled([1, 13, 2].map((i) => committer.submit(i)));
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect(groups).toEqual([[1, 13, 2], [1], [13], [2]]);
+  });
+
+  it("rejects waiting items when the queue refuses the task", async () => {
+    const committer = new GroupCommitter<number, number>({
+      schedule: () => Promise.reject(new Error("closed")),
+      commit: async (items) => items,
+      rows: () => 1,
+      maxRows: 10,
+    });
+    await expect(committer.submit(1)).rejects.toThrow("closed");
+  });
+});

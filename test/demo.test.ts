@@ -1,0 +1,32 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { expect, test } from "vitest";
+import { runCli } from "./helpers/cli.js";
+
+test("`tokenwatt demo --duration` runs simulator → agent (mTLS) → collector, prints the table and stops cleanly", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "tw-demo-"));
+  const r = await runCli(
+    ["demo", "--duration", "25", "--window", "5", "--refresh", "5", "--dir", dir],
+    90_000,
+  );
+  expect(r.code, r.stderr).toBe(0);
+  expect(r.stdout).toContain("tokens/s per MW");
+  expect(r.stdout).toMatch(/llama-70b\s+acme\s+[\d,]+\s+[\d,]+\s+[\d.]+/);
+  const stored = Number(
+    /collector: (\d+) lines stored/.exec(r.stdout.split("tokenwatt demo —").pop() ?? "")?.[1],
+  );
+  expect(stored).toBeGreaterThan(0);
+  expect(r.stdout).toContain(`${join(dir, "collector.duckdb")}`);
+  // The database is closed and holds the lines the table said.
+  const db = await DuckDBInstance.create(join(dir, "collector.duckdb"));
+  const conn = await db.connect();
+  const rows = await conn.runAndReadAll(
+    "SELECT count(*)::INTEGER AS n, count(DISTINCT SubAccountId)::INTEGER AS t FROM usage_lines",
+  );
+  const [n, t] = rows.getRows()[0] as [number, number];
+  expect(n).toBeGreaterThanOrEqual(stored);
+  expect(t).toBe(3);
+  conn.closeSync();
+}, 120_000);
