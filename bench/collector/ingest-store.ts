@@ -41,7 +41,10 @@ function agentBatches(data: Generated, size: number): IngestBatch[][] {
       const last = lines[lines.length - 1].ChargePeriodStart;
       const readings = [];
       // Readings of the windows this batch's lines cover (a window's lines may straddle two).
-      while (r < g.readings.length && new Date(g.readings[r].windowStartS * 1000).toISOString().replace(".000Z", "Z") <= last) {
+      while (
+        r < g.readings.length &&
+        new Date(g.readings[r].windowStartS * 1000).toISOString().replace(".000Z", "Z") <= last
+      ) {
         readings.push(g.readings[r++]);
       }
       batches.push({ agentId, bootId: "b1", seq: batches.length + 1, lines, readings });

@@ -13,7 +13,6 @@
  */
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Command, Option } from "commander";
 import { parse as parseYaml } from "yaml";
 import { checkFocus, defaultFocusDir } from "../../collector/export/focus/check.js";

@@ -70,20 +70,23 @@ export async function exportFocus(options: FocusExportOptions): Promise<FocusExp
     const agents = await options.store.agents();
     const constants = resolveConstants(options.constants ?? {}, agents);
     const inner = focusRowsSql(options, constants);
-    const rows = await options.store.withConnection(async (c) => {
-      const columns = (await c.runAndReadAll(`DESCRIBE ${inner}`))
-        .getRowObjectsJS()
-        .map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
-      if (options.format === "csv") for (const m of NUMBER_TEXT_MACROS) await c.run(m);
-      const copyOptions =
-        options.format === "csv"
-          ? "FORMAT csv, HEADER true, DELIMITER ','"
-          : "FORMAT parquet, COMPRESSION zstd";
-      const result = await c.run(
-        `COPY (${formatted(inner, columns, options.format)}) TO ${sqlString(options.out)} (${copyOptions})`,
-      );
-      return result.rowsChanged;
-    });
+    const rows = await options.store.withConnection(
+      async (c) => {
+        const columns = (await c.runAndReadAll(`DESCRIBE ${inner}`))
+          .getRowObjectsJS()
+          .map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
+        if (options.format === "csv") for (const m of NUMBER_TEXT_MACROS) await c.run(m);
+        const copyOptions =
+          options.format === "csv"
+            ? "FORMAT csv, HEADER true, DELIMITER ','"
+            : "FORMAT parquet, COMPRESSION zstd";
+        const result = await c.run(
+          `COPY (${formatted(inner, columns, options.format)}) TO ${sqlString(options.out)} (${copyOptions})`,
+        );
+        return result.rowsChanged;
+      },
+      { readOnly: true },
+    );
     return { ok: true, rows, path: options.out, format: options.format };
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error : new Error(String(error)) };

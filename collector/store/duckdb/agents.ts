@@ -59,7 +59,9 @@ export interface BatchRecord {
 }
 
 function sameGaps(a: readonly Gap[], b: readonly Gap[]): boolean {
-  return a.length === b.length && a.every((g, i) => g.fromSeq === b[i].fromSeq && g.toSeq === b[i].toSeq);
+  return (
+    a.length === b.length && a.every((g, i) => g.fromSeq === b[i].fromSeq && g.toSeq === b[i].toSeq)
+  );
 }
 
 /**
@@ -100,7 +102,10 @@ export class AgentBook {
   }
 
   /** The records after `batches` (in order) and the SQL that stores them. Pure. */
-  plan(batches: readonly BatchRecord[], nowMs: number): { next: Map<string, AgentRecord>; sql: string } {
+  plan(
+    batches: readonly BatchRecord[],
+    nowMs: number,
+  ): { next: Map<string, AgentRecord>; sql: string } {
     const next = new Map<string, AgentRecord>();
     for (const b of batches) {
       const prev = next.get(b.agentId) ?? this.records.get(b.agentId);

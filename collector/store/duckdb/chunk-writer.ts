@@ -53,7 +53,11 @@ const scratchI32 = new Int32Array(scratch);
 
 function writeStrings(
   bindings: DuckDbBindings,
-  vector: Vector, values: readonly string[], start: number, n: number): void {
+  vector: Vector,
+  values: readonly string[],
+  start: number,
+  n: number,
+): void {
   // Pass 1: long strings get one C API assignment each, at their first row in the chunk.
   let long: Map<string, number> | undefined;
   for (let i = 0; i < n; i++) {
@@ -86,10 +90,20 @@ function writeStrings(
 
 function writeNumbers(
   bindings: DuckDbBindings,
-  vector: Vector, column: Column, start: number, n: number): void {
+  vector: Vector,
+  column: Column,
+  start: number,
+  n: number,
+): void {
   const v = column.values as Float64Array;
   if (column.type === "DOUBLE") {
-    bindings.copy_data_to_vector(vector, 0, v.buffer as ArrayBuffer, v.byteOffset + 8 * start, 8 * n);
+    bindings.copy_data_to_vector(
+      vector,
+      0,
+      v.buffer as ArrayBuffer,
+      v.byteOffset + 8 * start,
+      8 * n,
+    );
     return;
   }
   // int64 (TIMESTAMP µs, BIGINT) from exact integers < 2^53, little-endian halves.

@@ -103,7 +103,10 @@ async function stage(
       const n = count(flags[b]);
       const ord = new Float64Array(rows.rowCount);
       for (let r = 0; r < rows.rowCount; r++) ord[r] = offset + r;
-      const cols = [{ type: "BIGINT", values: ord } as Column, ...side.keyColumns.map((i) => rows.columns[i])];
+      const cols = [
+        { type: "BIGINT", values: ord } as Column,
+        ...side.keyColumns.map((i) => rows.columns[i]),
+      ];
       appendColumns(driver, appender, compact(cols, flags[b], n), n);
       offset += rows.rowCount;
     });

@@ -39,11 +39,13 @@ export class GroupCommitter<T, R> {
   private ensureScheduled(): void {
     if (this.scheduled || this.waiting.length === 0) return;
     this.scheduled = true;
-    this.options.schedule(() => this.run()).catch((error: unknown) => {
-      // The queue refused the task (e.g. the store closed): fail everyone still waiting.
-      this.scheduled = false;
-      for (const w of this.waiting.splice(0)) w.reject(error);
-    });
+    this.options
+      .schedule(() => this.run())
+      .catch((error: unknown) => {
+        // The queue refused the task (e.g. the store closed): fail everyone still waiting.
+        this.scheduled = false;
+        for (const w of this.waiting.splice(0)) w.reject(error);
+      });
   }
 
   private take(): Waiting<T, R>[] {
@@ -65,7 +67,7 @@ export class GroupCommitter<T, R> {
     if (group.length === 0) return;
     try {
       const results = await this.options.commit(group.map((w) => w.item));
-      group.forEach((w, i) => w.resolve(results[i]));
+      for (let i = 0; i < group.length; i++) group[i].resolve(results[i]);
     } catch (error) {
       if (group.length === 1) {
         group[0].reject(error);

@@ -13,14 +13,7 @@ import { StoreError } from "../errors.js";
 import type { IngestBatch, IngestResult } from "../types.js";
 import type { AgentBook } from "./agents.js";
 import { appendColumns, type Column, type Driver } from "./chunk-writer.js";
-import {
-  compact,
-  count,
-  type DedupeSide,
-  dropStored,
-  firstOccurrences,
-  latest,
-} from "./dedupe.js";
+import { compact, count, type DedupeSide, dropStored, firstOccurrences, latest } from "./dedupe.js";
 import type { HighWaterMarks } from "./marks.js";
 import { MERGE_ROLLUP, RollupDelta } from "./rollup.js";
 import { LINE_COLUMNS } from "./schema.js";
@@ -48,7 +41,11 @@ export function prepare(batch: IngestBatch): Prepared {
     throw new StoreError("TW_ERR_STORE_BATCH", "seq must be a non-negative integer", context);
   }
   try {
-    return { batch, lines: linesToColumns(batch.lines), readings: readingsToColumns(batch.readings) };
+    return {
+      batch,
+      lines: linesToColumns(batch.lines),
+      readings: readingsToColumns(batch.readings),
+    };
   } catch (cause) {
     if (cause instanceof StoreError) {
       throw new StoreError(cause.code, cause.message.replace(/^TW_ERR_\w+: /, ""), context);
@@ -171,7 +168,8 @@ export async function commitGroup(
       }
       statements.push(MERGE_ROLLUP, "DELETE FROM stage_rollup");
     }
-    if (looked > 0) statements.push("DELETE FROM stage_line_keys", "DELETE FROM stage_reading_keys");
+    if (looked > 0)
+      statements.push("DELETE FROM stage_line_keys", "DELETE FROM stage_reading_keys");
     const agents = ctx.agents.plan(
       group.map((p, b) => ({ ...p.batch, lineCount: inserted[b] })),
       nowMs,

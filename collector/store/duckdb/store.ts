@@ -10,9 +10,9 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { StoreError } from "../errors.js";
 import type {
+  AgentState,
   AggregateQuery,
   AggregateRow,
-  AgentState,
   IngestBatch,
   IngestResult,
   LineFilter,
@@ -26,10 +26,16 @@ import type {
   Store,
   TimeRangeS,
 } from "../types.js";
-import { aggregate } from "./aggregate.js";
 import { AgentBook, readAgents } from "./agents.js";
+import { aggregate } from "./aggregate.js";
 import type { Driver } from "./chunk-writer.js";
-import { type DuckDbHandle, type DuckDbModule, loadBindings, loadDuckDb, openDuckDb } from "./driver.js";
+import {
+  type DuckDbHandle,
+  type DuckDbModule,
+  loadBindings,
+  loadDuckDb,
+  openDuckDb,
+} from "./driver.js";
 import { GroupCommitter } from "./group-commit.js";
 import { commitGroup, type Prepared, prepare } from "./ingest.js";
 import { HighWaterMarks } from "./marks.js";
@@ -243,9 +249,13 @@ export class DuckDbStore implements Store {
   ): Promise<number> {
     return this.repriceSerial((c) => {
       if (chunk !== this.lastChunk) {
-        throw new StoreError("TW_ERR_STORE_QUERY", "re-priced lines of a chunk that is no longer read", {
-          path: this.path,
-        });
+        throw new StoreError(
+          "TW_ERR_STORE_QUERY",
+          "re-priced lines of a chunk that is no longer read",
+          {
+            path: this.path,
+          },
+        );
       }
       // Lines written outside ingest: re-read the dedupe's high-water marks before the next.
       this.marks.invalidate();
@@ -254,12 +264,16 @@ export class DuckDbStore implements Store {
   }
 
   /**
-   * Runs `task` on the connection in the store's queue (no ingest interleaves). The task may
-   * write, so the dedupe's high-water marks are re-read before the next ingest.
+   * Runs `task` on the connection in the store's queue (no ingest interleaves). Unless the
+   * caller promises `readOnly`, the task may have written lines or readings, so the dedupe's
+   * high-water marks are re-read (a scan of two columns) before the next ingest.
    */
-  withConnection<T>(task: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+  withConnection<T>(
+    task: (c: DuckDBConnection) => Promise<T>,
+    options: { readOnly?: boolean } = {},
+  ): Promise<T> {
     return this.serial((c) => {
-      this.marks.invalidate();
+      if (options.readOnly !== true) this.marks.invalidate();
       return task(c);
     });
   }

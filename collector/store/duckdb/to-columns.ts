@@ -55,10 +55,11 @@ function text(value: unknown, row: number, field: string): string {
 }
 
 function allocate(specs: readonly ColumnSpec[], n: number): Column[] {
-  return specs.map((s): Column =>
-    s.type === "VARCHAR"
-      ? { type: "VARCHAR", values: new Array<string>(n) }
-      : { type: s.type, values: new Float64Array(n) },
+  return specs.map(
+    (s): Column =>
+      s.type === "VARCHAR"
+        ? { type: "VARCHAR", values: new Array<string>(n) }
+        : { type: s.type, values: new Float64Array(n) },
   );
 }
 
@@ -77,7 +78,8 @@ function fill(
     const col = columns[c];
     if (col.type === "VARCHAR") {
       const out = col.values as string[];
-      for (let r = 0; r < n; r++) out[r] = text((rows[r] as Record<string, unknown>)[prop], r, name);
+      for (let r = 0; r < n; r++)
+        out[r] = text((rows[r] as Record<string, unknown>)[prop], r, name);
     } else if (type === "TIMESTAMP" && !secondsTimes) {
       const parser = new TimeParser();
       for (let r = 0; r < n; r++) {
@@ -94,29 +96,25 @@ function fill(
 }
 
 const LINE_INDEX = new Map(LINE_COLUMNS.map((c, i) => [c.name, i]));
-const col = (name: string): number => LINE_INDEX.get(name) as number;
-/** Natural-key columns (kernel NATURAL_KEY order); the time is keyed by its text. */
+/** Natural-key text columns (kernel NATURAL_KEY order, the time excepted). */
 const KEY_TEXT = [
-  col("x_AgentId"),
-  col("ChargePeriodStart"),
-  col("ResourceId"),
-  col("x_Workload"),
-  col("SubAccountId"),
-  col("x_LineKind"),
-  col("x_PriceVersion"),
-];
+  "x_AgentId",
+  "ResourceId",
+  "x_Workload",
+  "SubAccountId",
+  "x_LineKind",
+  "x_PriceVersion",
+].map((name) => LINE_INDEX.get(name) as number);
 
 export function linesToColumns(lines: readonly StoredUsageLine[]): Columnar {
   const n = lines.length;
   const columns = allocate(LINE_COLUMNS, n);
   fill(lines, LINE_COLUMNS, columns, (name) => name, false);
-  const v = (i: number) => columns[i].values as string[];
-  const [a, , g, w, t, k, p] = KEY_TEXT.map((i) => (i === KEY_TEXT[1] ? [] : v(i)));
+  const [a, g, w, t, k, p] = KEY_TEXT.map((i) => columns[i].values as string[]);
   const keys = new Array<string>(n);
   for (let r = 0; r < n; r++) {
     // The validated time text is canonical (one text per instant), so it keys exactly.
-    const start = lines[r].ChargePeriodStart;
-    keys[r] = `${a[r]}\0${start}\0${g[r]}\0${w[r]}\0${t[r]}\0${k[r]}\0${p[r]}`;
+    keys[r] = `${a[r]}\0${lines[r].ChargePeriodStart}\0${g[r]}\0${w[r]}\0${t[r]}\0${k[r]}\0${p[r]}`;
   }
   return { columns, rowCount: n, keys, timeUs: columns[0].values as Float64Array };
 }
