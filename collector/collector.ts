@@ -31,7 +31,7 @@ export class Collector implements Component {
   constructor(options: CollectorOptions) {
     const { config } = options;
     this.logger = options.logger ?? pino({ name: "tokenwatt-collector" });
-    this.store = options.store ?? new DuckDbStore({ path: config.store.path });
+    this.store = options.store ?? defaultStore(config);
     this.metrics = new CollectorMetrics(() => this.store.agents());
     this.receiver = new GrpcReceiver({
       config,
@@ -73,4 +73,12 @@ export class Collector implements Component {
     })();
     return this.closing;
   }
+}
+
+/** The embedded store built synchronously; other kinds come from createStore (async). */
+function defaultStore(config: CollectorConfig): Store {
+  if (config.store.kind === "duckdb") return new DuckDbStore({ path: config.store.path });
+  throw new Error(
+    `store kind "${config.store.kind}": build it with createStore(config.store) (collector/store/create-store.ts) and pass it as options.store`,
+  );
 }

@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { Collector } from "../../collector/collector.js";
 import { loadCollectorConfig } from "../../collector/config/load.js";
+import { createStore } from "../../collector/store/create-store.js";
 import { runUntilSignal } from "../run-until-signal.js";
 
 /** `tokenwatt collector --config F`: the collector until SIGINT/SIGTERM. */
@@ -15,7 +16,7 @@ export function collectorCommand(): Command {
     )
     .action(async (opts: { config: string }) => {
       const config = await loadCollectorConfig(opts.config);
-      const collector = new Collector({ config });
+      const collector = new Collector({ config, store: await createStore(config.store) });
       try {
         await collector.start();
       } catch (err) {

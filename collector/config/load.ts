@@ -95,7 +95,7 @@ function applyDefaults(
       ...(c.auth?.tokens_file === undefined ? {} : { tokens_file: c.auth.tokens_file }),
     },
     allow_plaintext_loopback: c.allow_plaintext_loopback ?? false,
-    store: { kind: c.store.kind, path: c.store.path },
+    store: c.store,
     limits: {
       max_batch_bytes: c.limits?.max_batch_bytes ?? COLLECTOR_DEFAULTS.max_batch_bytes,
       max_batch_lines: c.limits?.max_batch_lines ?? COLLECTOR_DEFAULTS.max_batch_lines,

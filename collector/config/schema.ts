@@ -35,10 +35,20 @@ export const collectorConfigSchema = strict({
     tokens_file: text.optional(),
   }).optional(),
   allow_plaintext_loopback: z.boolean().optional(),
-  store: strict({
-    kind: z.literal("duckdb"),
-    path: text,
-  }),
+  store: z.discriminatedUnion("kind", [
+    strict({ kind: z.literal("duckdb"), path: text }),
+    strict({
+      kind: z.literal("clickhouse"),
+      url: z.string().regex(/^https?:\/\/[^/\s]+\/?$/, "expected http(s)://host:port"),
+      database: z
+        .string()
+        .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected a database name")
+        .optional(),
+      username: text.optional(),
+      password_file: text.optional(),
+      collector_name: text.optional(),
+    }),
+  ]),
   limits: strict({
     max_batch_bytes: count.max(1 << 30).optional(),
     max_batch_lines: count.optional(),

@@ -1,3 +1,4 @@
+import type { StoreConfig } from "../store/create-store.js";
 /**
  * The resolved collector config: every default applied, every cross-field rule checked.
  * Keys are the YAML keys (snake_case); collector/collector.example.yaml documents each one.
@@ -44,6 +45,7 @@ export interface CollectorConfig {
   };
   /** Serve without TLS; only honoured when `listen` is a loopback address. */
   allow_plaintext_loopback: boolean;
-  store: { kind: "duckdb"; path: string };
+  /** The embedded DuckDB file (default) or a ClickHouse server (collector/store/create-store.ts). */
+  store: StoreConfig;
   limits: CollectorLimits;
 }

@@ -8,6 +8,7 @@ import pino from "pino";
 import { Collector } from "../../collector/collector.js";
 import { COLLECTOR_DEFAULTS } from "../../collector/config/load.js";
 import type { CollectorConfig, TokenGrant } from "../../collector/config/types.js";
+import type { DuckDbStoreConfig } from "../../collector/store/create-store.js";
 import { type AckMessage, collectorService } from "../../wire/collector-service.js";
 
 export interface HarnessTls {
@@ -20,7 +21,7 @@ export interface HarnessTls {
 export function testCollectorConfig(
   dir: string,
   o: { port?: number; tls?: HarnessTls; tokens?: Record<string, TokenGrant>; dbName?: string } = {},
-): CollectorConfig {
+): CollectorConfig & { store: DuckDbStoreConfig } {
   return {
     listen: `127.0.0.1:${o.port ?? 0}`,
     metrics_listen: "127.0.0.1:0",

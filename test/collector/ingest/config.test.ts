@@ -39,4 +39,24 @@ describe("collector config", () => {
       ),
     ).rejects.toThrow(/no way to authenticate agents/);
   });
+
+  it("selects a ClickHouse store, and names the key of a bad one", async () => {
+    const base = "listen: 127.0.0.1:4317\nallow_plaintext_loopback: true\n";
+    const c = await parseCollectorConfig(
+      `${base}store: { kind: clickhouse, url: "http://127.0.0.1:8123", database: tw, password_file: /etc/pw }\n`,
+      "ch.yaml",
+    );
+    expect(c.store).toEqual({
+      kind: "clickhouse",
+      url: "http://127.0.0.1:8123",
+      database: "tw",
+      password_file: "/etc/pw",
+    });
+    await expect(
+      parseCollectorConfig(`${base}store: { kind: clickhouse, url: "ftp://x" }\n`, "bad.yaml"),
+    ).rejects.toThrow(/store\.url/);
+    await expect(
+      parseCollectorConfig(`${base}store: { kind: sqlite, path: /x }\n`, "bad2.yaml"),
+    ).rejects.toThrow(/store\.kind/);
+  });
 });

@@ -37,7 +37,14 @@ function handReadings(): GpuReadingRow[] {
     ownerTenant: "acme",
     rejectedSamples: 0,
     tokens: [
-      { workload: "chat", tenant: "acme", promptTokens: 0, cachedTokens: 0, generationTokens: 1000, requests: 4 },
+      {
+        workload: "chat",
+        tenant: "acme",
+        promptTokens: 0,
+        cachedTokens: 0,
+        generationTokens: 1000,
+        requests: 4,
+      },
     ],
     metro: "fra",
     hall: "fra2",
@@ -63,7 +70,13 @@ describe("reprice: hand-computed prices", () => {
   const store = new DuckDbStore({ path: join(dir, "hand.duckdb") });
   beforeAll(async () => {
     await store.start();
-    await store.ingest({ agentId: "host-a", bootId: "b", seq: 1, lines: [], readings: handReadings() });
+    await store.ingest({
+      agentId: "host-a",
+      bootId: "b",
+      seq: 1,
+      lines: [],
+      readings: handReadings(),
+    });
   });
   afterAll(() => store.shutdown());
 
@@ -100,7 +113,13 @@ describe("reprice: hand-computed prices", () => {
 
   it("pue in the book replaces the measured facility energy", async () => {
     const book = parsePriceBook(`${HAND_BOOK}pue: 1.5\n`, "hand.yaml");
-    const result = await reprice({ store, kernel, book, range: { fromS: T0, toS: T0 + 60 }, version: "hand-pue" });
+    const result = await reprice({
+      store,
+      kernel,
+      book,
+      range: { fromS: T0, toS: T0 + 60 },
+      version: "hand-pue",
+    });
     expect(result.ok).toBe(true);
     const [l] = await linesOf(store, "hand-pue");
     expect(l.x_FacilityEnergyJ).toBeCloseTo(39_600 * 1.5, 6);
@@ -140,26 +159,65 @@ describe("reprice: generated history", () => {
   afterAll(() => store.shutdown());
 
   it("changes costs and nothing else", async () => {
-    const a = await reprice({ store, kernel, book: parsePriceBook(BOOK_A, "a"), range, version: "A", readingsPerChunk: 100 });
-    const b = await reprice({ store, kernel, book: parsePriceBook(BOOK_B, "b"), range, version: "B" });
+    const a = await reprice({
+      store,
+      kernel,
+      book: parsePriceBook(BOOK_A, "a"),
+      range,
+      version: "A",
+      readingsPerChunk: 100,
+    });
+    const b = await reprice({
+      store,
+      kernel,
+      book: parsePriceBook(BOOK_B, "b"),
+      range,
+      version: "B",
+    });
     expect(a.ok && b.ok).toBe(true);
     const la = await linesOf(store, "A");
     const lb = await linesOf(store, "B");
     expect(la.length).toBe(lb.length);
     expect(la.length).toBeGreaterThan(data.readings.length);
     const key = (l: (typeof la)[number]) =>
-      [l.x_AgentId, l.ChargePeriodStart, l.ResourceId, l.x_Workload, l.SubAccountId, l.x_LineKind].join("|");
+      [
+        l.x_AgentId,
+        l.ChargePeriodStart,
+        l.ResourceId,
+        l.x_Workload,
+        l.SubAccountId,
+        l.x_LineKind,
+      ].join("|");
     const byKey = new Map(la.map((l) => [key(l), l]));
     const discount: Record<string, number> = { reserved: 0.3, sovereign: 0.15 };
     for (const l of lb) {
       const o = byKey.get(key(l));
       expect(o, key(l)).toBeDefined();
       if (o === undefined) continue;
-      for (const f of ["x_GpuEnergyJ", "x_IdleEnergyJ", "x_HostEnergyJ", "x_FacilityEnergyJ", "x_GpuSeconds",
-        "x_PromptTokens", "x_CachedTokens", "x_GenerationTokens", "x_Requests", "x_Coverage"] as const) {
+      for (const f of [
+        "x_GpuEnergyJ",
+        "x_IdleEnergyJ",
+        "x_HostEnergyJ",
+        "x_FacilityEnergyJ",
+        "x_GpuSeconds",
+        "x_PromptTokens",
+        "x_CachedTokens",
+        "x_GenerationTokens",
+        "x_Requests",
+        "x_Coverage",
+      ] as const) {
         expect(l[f]).toBe(o[f]);
       }
-      for (const f of ["x_Model", "RegionId", "AvailabilityZone", "x_Rack", "x_Lane", "x_SovereigntyZone", "x_GpuModel", "ChargePeriodEnd"] as const) {
+      for (const f of [
+        "x_Model",
+        "RegionId",
+        "AvailabilityZone",
+        "x_Rack",
+        "x_Lane",
+        "x_SovereigntyZone",
+        "x_GpuModel",
+        "ChargePeriodEnd",
+      ] as const) {
         expect(l[f]).toBe(o[f]);
       }
       const s = Date.parse(l.ChargePeriodStart) / 1000;
@@ -184,13 +242,31 @@ describe("reprice: generated history", () => {
 
   it("is idempotent and refuses a changed book under the same version", async () => {
     const before = (await store.lineTotals({ priceVersion: "B" })).lines;
-    const again = await reprice({ store, kernel, book: parsePriceBook(BOOK_B, "b"), range, version: "B" });
+    const again = await reprice({
+      store,
+      kernel,
+      book: parsePriceBook(BOOK_B, "b"),
+      range,
+      version: "B",
+    });
     expect(again.ok && again.readings).toBe(0);
     expect((await store.lineTotals({ priceVersion: "B" })).lines).toBe(before);
-    const changed = await reprice({ store, kernel, book: parsePriceBook(BOOK_A, "a"), range, version: "B" });
+    const changed = await reprice({
+      store,
+      kernel,
+      book: parsePriceBook(BOOK_A, "a"),
+      range,
+      version: "B",
+    });
     expect(changed.ok).toBe(false);
     if (!changed.ok) expect(changed.error.code).toBe("TW_ERR_REPRICE_VERSION");
-    const agents = await reprice({ store, kernel, book: parsePriceBook(BOOK_A, "a"), range, version: "pv-2025-06" });
+    const agents = await reprice({
+      store,
+      kernel,
+      book: parsePriceBook(BOOK_A, "a"),
+      range,
+      version: "pv-2025-06",
+    });
     expect(agents.ok).toBe(false);
   });
 
@@ -198,7 +274,12 @@ describe("reprice: generated history", () => {
     let calls = 0;
     const book = parsePriceBook(BOOK_B.replace("gpu_hour: 1.7", "gpu_hour: 1.8"), "c");
     const crashed = await reprice({
-      store, kernel, book, range, version: "C", readingsPerChunk: 200,
+      store,
+      kernel,
+      book,
+      range,
+      version: "C",
+      readingsPerChunk: 200,
       onProgress: () => {
         if (++calls === 2) throw new Error("killed");
       },
@@ -206,7 +287,14 @@ describe("reprice: generated history", () => {
     expect(crashed.ok).toBe(false);
     const partial = (await store.lineTotals({ priceVersion: "C" })).lines;
     expect(partial).toBeGreaterThan(0);
-    const resumed = await reprice({ store, kernel, book, range, version: "C", readingsPerChunk: 200 });
+    const resumed = await reprice({
+      store,
+      kernel,
+      book,
+      range,
+      version: "C",
+      readingsPerChunk: 200,
+    });
     expect(resumed.ok).toBe(true);
     if (resumed.ok) expect(resumed.readings).toBeLessThan(data.readings.length);
     const c = await store.lineTotals({ priceVersion: "C" });
@@ -220,22 +308,40 @@ describe("reprice: generated history", () => {
   });
 
   it("the latest version is the default selection, per GPU-window", async () => {
-    const latest = await store.lineTotals({ from: "2025-06-01T06:00:00Z", to: "2025-06-01T08:30:00Z" });
+    const latest = await store.lineTotals({
+      from: "2025-06-01T06:00:00Z",
+      to: "2025-06-01T08:30:00Z",
+    });
     const c = await store.lineTotals({ priceVersion: "C" });
     expect(latest.lines).toBe(c.lines);
     expect(latest.effectiveCost).toBeCloseTo(c.effectiveCost, 9);
   });
 
-  const modelPath = join(defaultFocusDir(resolve(import.meta.dirname, "../../..")), "requirements-model-1.2.json");
-  if (!existsSync(modelPath)) console.warn(`FOCUS model not found at ${modelPath}: re-priced export check skipped`);
-  it.skipIf(!existsSync(modelPath))("an export of a re-priced version passes the FOCUS check", async () => {
-    const out = join(dir, "b.csv");
-    const exported = await exportFocus({ store, version: "1.2", format: "csv", out, priceVersion: "B" });
-    expect(exported.ok).toBe(true);
-    const checked = await checkFocus(out, { modelPath });
-    expect(checked.ok).toBe(true);
-    if (!checked.ok) return;
-    const failed = checked.report.results.filter((r) => r.status === "fail").map((r) => `${r.ruleId}: ${r.message}`);
-    expect(failed).toEqual([]);
-  });
+  const modelPath = join(
+    defaultFocusDir(resolve(import.meta.dirname, "../../..")),
+    "requirements-model-1.2.json",
+  );
+  if (!existsSync(modelPath))
+    console.warn(`FOCUS model not found at ${modelPath}: re-priced export check skipped`);
+  it.skipIf(!existsSync(modelPath))(
+    "an export of a re-priced version passes the FOCUS check",
+    async () => {
+      const out = join(dir, "b.csv");
+      const exported = await exportFocus({
+        store,
+        version: "1.2",
+        format: "csv",
+        out,
+        priceVersion: "B",
+      });
+      expect(exported.ok).toBe(true);
+      const checked = await checkFocus(out, { modelPath });
+      expect(checked.ok).toBe(true);
+      if (!checked.ok) return;
+      const failed = checked.report.results
+        .filter((r) => r.status === "fail")
+        .map((r) => `${r.ruleId}: ${r.message}`);
+      expect(failed).toEqual([]);
+    },
+  );
 });
