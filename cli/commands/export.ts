@@ -1,25 +1,37 @@
 /**
- * `tokenwatt export`: FOCUS rows from a collector's DuckDB store, optionally checked.
+ * `tokenwatt export`: FOCUS rows from a collector's store, optionally checked.
  *
  *   tokenwatt export --db PATH | --config collector.yaml --focus 1.2 --format csv|parquet
  *     [--from T] [--to T] [--metro M] [--tenant X] [--price-version V] --out FILE
  *     [--check] [--focus-dir DIR]
  *
- * The store is opened read-only, so run it against a stopped collector's file or a copy
- * (DuckDB admits one writing process). From `--config` it reads `store.path` and the
- * optional `focus:` section (provider_name, billing_account_id, billing_account_name,
- * invoice_issuer_name, service_name, region_names). Exit codes: 0 ok, 1 export or check
- * failed, 2 bad usage.
+ * `--db` names a DuckDB file. `--config` reads the collector config (export-config.ts): its
+ * `store:` (a DuckDB `path`, or a ClickHouse `kind: clickhouse, url, database, username,
+ * password_file`) and the optional `focus:` section. A DuckDB file is opened read-only, so
+ * run it against a stopped collector's file or a copy (DuckDB admits one writing process).
+ * A ClickHouse store is read while collectors keep writing: the selected lines are staged
+ * into a temporary DuckDB file and exported from it (export-clickhouse.ts), with progress on
+ * stderr for exports over one chunk. Exit codes: 0 ok, 1 export or check failed, 2 bad usage.
  */
-import { readFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { resolve } from "node:path";
 import { Command, Option } from "commander";
-import { parse as parseYaml } from "yaml";
 import { checkFocus, defaultFocusDir } from "../../collector/export/focus/check.js";
-import { exportFocus, type FocusFormat } from "../../collector/export/focus/export.js";
+import {
+  exportFocus,
+  type FocusExportResult,
+  type FocusFormat,
+} from "../../collector/export/focus/export.js";
+import { exportFocusFromClickHouse } from "../../collector/export/focus/export-clickhouse.js";
 import type { FocusConstants } from "../../collector/export/focus/rows-sql.js";
+import { ClickHouseStore } from "../../collector/store/clickhouse/store.js";
+import {
+  type ClickHouseStoreConfig,
+  createStore,
+  type StoreConfig,
+} from "../../collector/store/create-store.js";
 import { DuckDbStore } from "../../collector/store/duckdb/store.js";
 import { packageRoot } from "../../kernel/src/wasm-module.js";
+import { readExportConfig } from "./export-config.js";
 
 export interface ExportCliOptions {
   db?: string;
@@ -41,32 +53,60 @@ export interface CliIo {
   err: (line: string) => void;
 }
 
-interface CollectorFile {
-  store?: { path?: string };
-  focus?: {
-    provider_name?: string;
-    billing_account_id?: string;
-    billing_account_name?: string;
-    invoice_issuer_name?: string;
-    service_name?: string;
-    region_names?: Record<string, string>;
+/** Lines per staged chunk of a ClickHouse export; progress is shown past one chunk. */
+const CHUNK_LINES = 50_000;
+
+function exportArgs(options: ExportCliOptions, constants: Partial<FocusConstants>) {
+  return {
+    version: "1.2" as const,
+    format: options.format,
+    out: options.out,
+    from: options.from,
+    to: options.to,
+    metro: options.metro,
+    tenant: options.tenant,
+    priceVersion: options.priceVersion,
+    constants,
   };
 }
 
-async function fromConfig(
+async function fromDuckDb(
   path: string,
-): Promise<{ db?: string; constants: Partial<FocusConstants> }> {
-  const file = (parseYaml(await readFile(path, "utf8")) ?? {}) as CollectorFile;
-  const f = file.focus ?? {};
-  const constants: Partial<FocusConstants> = {};
-  if (f.provider_name) constants.providerName = f.provider_name;
-  if (f.billing_account_id) constants.billingAccountId = f.billing_account_id;
-  if (f.billing_account_name) constants.billingAccountName = f.billing_account_name;
-  if (f.invoice_issuer_name) constants.invoiceIssuerName = f.invoice_issuer_name;
-  if (f.service_name) constants.serviceName = f.service_name;
-  if (f.region_names) constants.regionNames = f.region_names;
-  const db = file.store?.path === undefined ? undefined : resolve(dirname(path), file.store.path);
-  return { db, constants };
+  options: ExportCliOptions,
+  constants: Partial<FocusConstants>,
+): Promise<FocusExportResult> {
+  const store = new DuckDbStore({ path, readOnly: true });
+  try {
+    await store.start();
+    return await exportFocus({ ...exportArgs(options, constants), store });
+  } finally {
+    await store.shutdown();
+  }
+}
+
+async function fromClickHouse(
+  config: ClickHouseStoreConfig,
+  options: ExportCliOptions,
+  constants: Partial<FocusConstants>,
+  io: CliIo,
+): Promise<FocusExportResult> {
+  const store = await createStore(config);
+  if (!(store instanceof ClickHouseStore)) throw new Error("expected a ClickHouse store");
+  try {
+    await store.start();
+    return await exportFocusFromClickHouse({
+      ...exportArgs(options, constants),
+      store,
+      chunkLines: CHUNK_LINES,
+      onProgress: ({ staged, estimate }) => {
+        if (estimate > CHUNK_LINES) {
+          io.err(`staging from ClickHouse ${store.where}: ${staged} lines of at most ${estimate}`);
+        }
+      },
+    });
+  } finally {
+    await store.shutdown();
+  }
 }
 
 /** Runs the export (and check); resolves the process exit code. */
@@ -75,27 +115,29 @@ export async function runExport(options: ExportCliOptions, io: CliIo): Promise<n
     io.err(`TW_ERR_CLI_USAGE: --focus ${options.focus} is not supported (supported: 1.2)`);
     return 2;
   }
-  const config = options.config ? await fromConfig(options.config) : { constants: {} };
-  const db = options.db ?? config.db;
-  if (db === undefined) {
-    io.err("TW_ERR_CLI_USAGE: give --db PATH, or --config with store.path");
+  let constants: Partial<FocusConstants> = {};
+  let store: StoreConfig | undefined =
+    options.db === undefined ? undefined : { kind: "duckdb", path: options.db };
+  if (options.config !== undefined) {
+    const read = await readExportConfig(options.config);
+    if (!read.ok) {
+      io.err(`TW_ERR_CLI_USAGE: ${read.message}`);
+      return 2;
+    }
+    constants = read.config.constants;
+    store ??= read.config.store;
+  }
+  if (store === undefined) {
+    io.err(
+      "TW_ERR_CLI_USAGE: give --db PATH, or --config with store.path or a ClickHouse store (kind: clickhouse)",
+    );
     return 2;
   }
-  const store = new DuckDbStore({ path: db, readOnly: true });
   try {
-    await store.start();
-    const result = await exportFocus({
-      store,
-      version: "1.2",
-      format: options.format,
-      out: options.out,
-      from: options.from,
-      to: options.to,
-      metro: options.metro,
-      tenant: options.tenant,
-      priceVersion: options.priceVersion,
-      constants: config.constants,
-    });
+    const result =
+      store.kind === "duckdb"
+        ? await fromDuckDb(store.path, options, constants)
+        : await fromClickHouse(store, options, constants, io);
     if (!result.ok) {
       io.err(`export failed: ${result.error.message}`);
       return 1;
@@ -104,8 +146,6 @@ export async function runExport(options: ExportCliOptions, io: CliIo): Promise<n
   } catch (error) {
     io.err(`export failed: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
-  } finally {
-    await store.shutdown();
   }
   if (!options.check) return 0;
   const focusDir = options.focusDir ?? defaultFocusDir(packageRoot());
@@ -130,7 +170,10 @@ export function exportCommand(io: CliIo = { out: console.log, err: console.error
   return new Command("export")
     .description("export stored usage as FOCUS cost rows (CSV or Parquet)")
     .option("--db <path>", "collector DuckDB file")
-    .option("--config <file>", "collector config (store.path, focus:)")
+    .option(
+      "--config <file>",
+      "collector config: its store (DuckDB store.path, or a ClickHouse store) and focus:",
+    )
     .option("--focus <version>", "FOCUS version", "1.2")
     .addOption(
       new Option("--format <format>", "file format").choices(["csv", "parquet"]).default("csv"),
