@@ -11,10 +11,14 @@ export type LineResult =
     }
   | { ok: false; reason: string };
 
-const isNameStart = (c: number): boolean =>
-  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 58;
-const isNameChar = (c: number): boolean => isNameStart(c) || (c >= 48 && c <= 57);
 const isBlank = (c: number): boolean => c === 32 || c === 9;
+/**
+ * Sticky (`y`) regexps scan in native code: the agent parses every exporter every second, and
+ * a char-by-char loop in JS is the largest share of its CPU (issue 3: footprint).
+ */
+const NAME = /[a-zA-Z_:][a-zA-Z0-9_:]*/y;
+const TOKEN = /[^ \t]*/y;
+const PLAIN_LABEL = /[ \t]*([a-zA-Z_][a-zA-Z0-9_]*)[ \t]*=[ \t]*"([^"\\]*)"[ \t]*([,}])/y;
 
 /** Parses one non-comment line. Handles escaped label values, quoted (UTF-8) names, exemplars. */
 export function parseSampleLine(line: string): LineResult {
@@ -62,6 +66,17 @@ function readLabels(
   bareQuotedName: (quoted: string) => boolean,
 ): string | undefined {
   for (;;) {
+    // Fast path, in native regexp code: `name="plain value"` then `,` or `}` (what exporters
+    // almost always write). Anything else (escapes, quoted names, errors) takes the slow path.
+    PLAIN_LABEL.lastIndex = cur.i;
+    const m = PLAIN_LABEL.exec(line);
+    if (m !== null) {
+      if (Object.hasOwn(labels, m[1])) return `duplicate label ${m[1]}`;
+      labels[m[1]] = m[2];
+      cur.i = PLAIN_LABEL.lastIndex;
+      if (m[3] === "}") return undefined;
+      continue;
+    }
     skipBlanks(line, cur);
     if (line.charCodeAt(cur.i) === 125) {
       cur.i++;
@@ -101,8 +116,14 @@ function readLabels(
 
 /** Reads `"…"` at the cursor, unescaping `\\`, `\"` and `\n`; other escapes are kept verbatim. */
 function readQuoted(line: string, cur: { i: number }): string | undefined {
-  let out = "";
   let start = ++cur.i;
+  const close = line.indexOf('"', start);
+  const backslash = line.indexOf("\\", start);
+  if (close >= 0 && (backslash < 0 || backslash > close)) {
+    cur.i = close + 1;
+    return line.slice(start, close);
+  }
+  let out = "";
   while (cur.i < line.length) {
     const c = line.charCodeAt(cur.i);
     if (c === 34) {
@@ -123,20 +144,19 @@ function readQuoted(line: string, cur: { i: number }): string | undefined {
 }
 
 function readName(line: string, cur: { i: number }, metric: boolean): string {
-  const start = cur.i;
-  if (cur.i < line.length && isNameStart(line.charCodeAt(cur.i))) {
-    cur.i++;
-    while (cur.i < line.length && isNameChar(line.charCodeAt(cur.i))) cur.i++;
-  }
-  const name = line.slice(start, cur.i);
+  NAME.lastIndex = cur.i;
+  const m = NAME.exec(line);
+  const name = m === null ? "" : m[0];
+  cur.i += name.length;
   // Label names may not contain ':'; metric names may.
   return metric || !name.includes(":") ? name : "";
 }
 
 function readToken(line: string, cur: { i: number }): string {
-  const start = cur.i;
-  while (cur.i < line.length && !isBlank(line.charCodeAt(cur.i))) cur.i++;
-  return line.slice(start, cur.i);
+  TOKEN.lastIndex = cur.i;
+  const token = TOKEN.exec(line)?.[0] ?? "";
+  cur.i += token.length;
+  return token;
 }
 
 function skipBlanks(line: string, cur: { i: number }): void {

@@ -12,7 +12,16 @@ export interface ParseOptions {
   format?: ExpositionFormat | "auto";
   /** The response's Content-Type, when known. */
   contentType?: string;
+  /**
+   * Only these sample names are wanted: other sample lines are skipped unread, so their
+   * errors are not reported either. Comments are always read. The agent parses every
+   * exporter every second and uses a few series of each (issue 3: footprint).
+   */
+  only?: ReadonlySet<string>;
 }
+
+/** The metric name a sample line starts with ("" when it starts otherwise, e.g. `{"a.b"}`). */
+const LEADING_NAME = /[ \t]*([a-zA-Z_:][a-zA-Z0-9_:]*)/y;
 
 /**
  * Parses a Prometheus text 0.0.4 or OpenMetrics 1.0 body. Lenient where real exporters are
@@ -31,21 +40,24 @@ export function parseExposition(body: string, options: ParseOptions = {}): Parse
     const raw = lines[n];
     const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
     if (line.trim() === "") continue;
-    const fail = (reason: string) =>
-      errors.push(new ExpositionSyntaxError(reason, n + 1, line.slice(0, 200)));
     if (eof) {
-      fail("content after # EOF");
+      errors.push(syntaxError("content after # EOF", n, line));
       continue;
     }
     if (line.trimStart().startsWith("#")) {
       const problem = readComment(line, families);
       if (problem === "eof") eof = true;
-      else if (problem !== undefined) fail(problem);
+      else if (problem !== undefined) errors.push(syntaxError(problem, n, line));
       continue;
+    }
+    if (options.only !== undefined) {
+      LEADING_NAME.lastIndex = 0;
+      const name = LEADING_NAME.exec(line)?.[1];
+      if (name !== undefined && !options.only.has(name)) continue;
     }
     const parsed = parseSampleLine(line);
     if (!parsed.ok) {
-      fail(parsed.reason);
+      errors.push(syntaxError(parsed.reason, n, line));
       continue;
     }
     const sample: Sample = { name: parsed.name, labels: parsed.labels, value: parsed.value };
@@ -57,6 +69,11 @@ export function parseExposition(body: string, options: ParseOptions = {}): Parse
     families.add(sample);
   }
   return { format, samples, families: families.ordered, errors };
+}
+
+/** No per-line closure: this loop runs for every line of every scrape, every second. */
+function syntaxError(reason: string, index: number, line: string): ExpositionSyntaxError {
+  return new ExpositionSyntaxError(reason, index + 1, line.slice(0, 200));
 }
 
 function detectFormat(body: string, options: ParseOptions): ExpositionFormat {

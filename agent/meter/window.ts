@@ -58,7 +58,7 @@ export function meterWindow(
     };
   });
   const tokenSeries = [...log.tokens.values()].sort((a, b) =>
-    `${a.source}\u0000${a.key}`.localeCompare(`${b.source}\u0000${b.key}`),
+    byCodeUnits(`${a.source}\u0000${a.key}`, `${b.source}\u0000${b.key}`),
   );
   const tokenIdx = tokenSeries.map((s) => ({
     prompt: batch.add(s.prompt, Mode.CounterNoGap, Number.POSITIVE_INFINITY),
@@ -164,7 +164,7 @@ export function meterWindow(
 function compareGpus(a: GpuSeries, b: GpuSeries): number {
   const ia = a.index ?? Number.MAX_SAFE_INTEGER;
   const ib = b.index ?? Number.MAX_SAFE_INTEGER;
-  return ia !== ib ? ia - ib : a.uuid.localeCompare(b.uuid);
+  return ia !== ib ? ia - ib : byCodeUnits(a.uuid, b.uuid);
 }
 
 function addHost(batch: Stage1Batch, log: SampleLog, source: string, ceilingW: number): number[] {
@@ -320,4 +320,13 @@ function splitByTenant(
     n,
     { prompt: out.prompt[i], cached: out.cached[i], gen: out.gen[i], requests: out.requests[i] },
   ]);
+}
+
+/**
+ * Plain code-unit order, not localeCompare: the same on every host whatever its ICU and
+ * locale, and it keeps ICU's collation tables (megabytes, resident once touched) out of the
+ * agent (issue 3: footprint).
+ */
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

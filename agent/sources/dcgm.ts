@@ -7,6 +7,15 @@ import type { Scrape, Source, SourceConfig } from "./types.js";
 /** DCGM_FP64_BLANK (2^47): FP64 fields (power) at or above it are "no data", not readings. */
 export const DCGM_FP64_BLANK = 140737488355328;
 
+/** Every field extractDcgm reads; the parser skips the rest of the exporter's output. */
+export const DCGM_FIELDS = [
+  "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION",
+  "DCGM_FI_DEV_POWER_USAGE",
+  "DCGM_FI_DEV_POWER_MGMT_LIMIT",
+  "DCGM_FI_DEV_GPU_UTIL",
+  "DCGM_FI_PROF_GR_ENGINE_ACTIVE",
+] as const;
+
 /**
  * dcgm-exporter. Energy from `DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION` (mJ → J) and power from
  * `DCGM_FI_DEV_POWER_USAGE` (W) are both reported; the meter prefers energy and falls back to
@@ -60,5 +69,5 @@ export function extractDcgm(index: MetricIndex, scrape: Scrape): void {
 }
 
 export function createDcgmSource(config: SourceConfig): Source {
-  return createExpositionSource(config, extractDcgm);
+  return createExpositionSource(config, extractDcgm, DCGM_FIELDS);
 }

@@ -4,7 +4,12 @@ import type { Source, SourceConfig } from "./types.js";
 
 /** A token source is an exposition source whose extractor is a TokenSpec. */
 export function createTokenSource(config: SourceConfig, spec: TokenSpec): Source {
-  return createExpositionSource(config, (index, scrape) => {
-    scrape.tokens.push(...extractTokens(index, spec, scrape));
-  });
+  const wanted = [spec.prompt, spec.cached, spec.generation, spec.requests].flatMap((n) => n ?? []);
+  return createExpositionSource(
+    config,
+    (index, scrape) => {
+      scrape.tokens.push(...extractTokens(index, spec, scrape));
+    },
+    wanted,
+  );
 }

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startSimulator } from "../../simulate/start.js";
+import { readAgentUnit } from "./service-unit.js";
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: number) => {
@@ -20,9 +21,13 @@ const arg = (name: string, fallback: number) => {
 const durationS = arg("duration-s", 300);
 const warmupS = arg("warmup-s", 15);
 const cli = resolve(fileURLToPath(import.meta.url), "../../../cli/main.js");
-const AGENT_NODE_FLAGS = (process.env.TOKENWATT_AGENT_NODE_FLAGS ?? "--max-semi-space-size=1 --max-old-space-size=48")
-  .split(" ")
-  .filter(Boolean);
+// The node flags and environment of the shipped systemd unit (packaging/tokenwatt-agent.service),
+// read from the unit itself so the bench measures what ships; TOKENWATT_AGENT_NODE_FLAGS
+// overrides the flags for experiments.
+const unit = readAgentUnit();
+const AGENT_NODE_FLAGS = (
+  process.env.TOKENWATT_AGENT_NODE_FLAGS?.split(" ") ?? unit.nodeFlags
+).filter(Boolean);
 const CLK_TCK = 100; // Linux USER_HZ
 
 function cpuSeconds(pid: number): number {
@@ -32,7 +37,9 @@ function cpuSeconds(pid: number): number {
 }
 
 function statusKib(pid: number, key: string): number {
-  const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith(`${key}:`));
+  const line = readFileSync(`/proc/${pid}/status`, "utf8")
+    .split("\n")
+    .find((l) => l.startsWith(`${key}:`));
   return Number(line?.split(/\s+/)[1] ?? 0);
 }
 
@@ -44,13 +51,25 @@ async function main(): Promise<void> {
   const configPath = join(dir, "agent.yaml");
   writeFileSync(
     configPath,
-    sim.agentConfig({ windowS: 60, scrapeIntervalS: 1, listen: "127.0.0.1:0", spoolDir: join(dir, "spool"), sink: join(dir, "lines.ndjson") }),
+    sim.agentConfig({
+      windowS: 60,
+      scrapeIntervalS: 1,
+      listen: "127.0.0.1:0",
+      spoolDir: join(dir, "spool"),
+      sink: join(dir, "lines.ndjson"),
+    }),
   );
   // The V8 flags the shipped systemd unit uses (packaging/tokenwatt-agent.service).
-  const child = spawn(process.execPath, [...AGENT_NODE_FLAGS, cli, "agent", "--config", configPath], {
-    stdio: ["ignore", "ignore", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    [...AGENT_NODE_FLAGS, cli, "agent", "--config", configPath],
+    {
+      stdio: ["ignore", "ignore", "inherit"],
+      env: { ...process.env, ...unit.env },
+    },
+  );
   const pid = child.pid!;
+  process.stderr.write(`agent flags: ${AGENT_NODE_FLAGS.join(" ") || "(none)"}\n`);
   process.stderr.write(`agent pid ${pid}; warm-up ${warmupS} s, then measuring ${durationS} s\n`);
   await sleep(warmupS * 1000);
   const cpu0 = cpuSeconds(pid);
@@ -59,7 +78,10 @@ async function main(): Promise<void> {
   for (let s = 0; s < durationS; s++) {
     await sleep(1000);
     peakRssKib = Math.max(peakRssKib, statusKib(pid, "VmRSS"));
-    if (s % 30 === 29) process.stderr.write(`  ${s + 1}/${durationS} s, rss ${(peakRssKib / 1024).toFixed(1)} MiB\n`);
+    if (s % 30 === 29)
+      process.stderr.write(
+        `  ${s + 1}/${durationS} s, rss ${(peakRssKib / 1024).toFixed(1)} MiB\n`,
+      );
   }
   const cpu1 = cpuSeconds(pid);
   const wallS = (performance.now() - t0) / 1000;
@@ -69,7 +91,10 @@ async function main(): Promise<void> {
   await sim.shutdown();
   let lines = 0;
   try {
-    lines = readFileSync(join(dir, "lines.ndjson"), "utf8").trim().split("\n").filter(Boolean).length;
+    lines = readFileSync(join(dir, "lines.ndjson"), "utf8")
+      .trim()
+      .split("\n")
+      .filter(Boolean).length;
   } catch {
     // no window finished (a run shorter than a window)
   }
@@ -83,7 +108,13 @@ async function main(): Promise<void> {
   ];
   console.log("metric                       value      target");
   for (const [k, v, t] of rows) console.log(`${k.padEnd(28)} ${v.padEnd(10)} ${t}`);
-  console.log(JSON.stringify({ cpu_fraction_of_core: Number(cpuFraction.toFixed(5)), rss_mib: Number(rssMib.toFixed(1)), duration_s: Math.round(wallS) }));
+  console.log(
+    JSON.stringify({
+      cpu_fraction_of_core: Number(cpuFraction.toFixed(5)),
+      rss_mib: Number(rssMib.toFixed(1)),
+      duration_s: Math.round(wallS),
+    }),
+  );
 }
 
 main().catch((err: Error) => {

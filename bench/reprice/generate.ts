@@ -8,7 +8,11 @@ import type { DuckDbStore } from "../../collector/store/duckdb/store.js";
 
 export const BENCH_START_S = Date.UTC(2025, 5, 1) / 1000;
 
-export async function generateReadings(store: DuckDbStore, gpus: number, windows: number): Promise<number> {
+export async function generateReadings(
+  store: DuckDbStore,
+  gpus: number,
+  windows: number,
+): Promise<number> {
   return store.withConnection(async (c) => {
     await c.run(`INSERT INTO gpu_readings (agent_id, window_start, window_s, gpu_uuid, gpu_model, energy_j,
   covered_s, idle_w, mean_power_w, mean_utilization, host_energy_j, facility_energy_j, owner_workload,

@@ -19,7 +19,8 @@ import { BENCH_START_S, generateReadings } from "./generate.js";
 const env = (k: string, d: number): number => Number(process.env[k] ?? d);
 const gpus = env("BENCH_GPUS", 10_000);
 const windows = env("BENCH_WINDOWS", 1_000);
-const dir = process.env.BENCH_DB === undefined ? mkdtempSync(join(tmpdir(), "tw-bench-reprice-")) : undefined;
+const dir =
+  process.env.BENCH_DB === undefined ? mkdtempSync(join(tmpdir(), "tw-bench-reprice-")) : undefined;
 const path = process.env.BENCH_DB ?? join(dir ?? ".", "bench.duckdb");
 
 const BOOK = parsePriceBook(
@@ -44,7 +45,9 @@ try {
     Number((await c.runAndReadAll("SELECT count(*) FROM gpu_readings")).getRowsJS()[0][0]),
   );
   const readings = stored >= gpus * windows ? stored : await generateReadings(store, gpus, windows);
-  process.stderr.write(`${readings.toLocaleString("en-US")} readings stored (${((performance.now() - t) / 1000).toFixed(1)} s)\n`);
+  process.stderr.write(
+    `${readings.toLocaleString("en-US")} readings stored (${((performance.now() - t) / 1000).toFixed(1)} s)\n`,
+  );
   t = performance.now();
   const result = await reprice({
     store,
@@ -54,13 +57,17 @@ try {
     version: `bench-${Date.now()}`,
     readingsPerChunk: env("BENCH_CHUNK", 1_000_000),
     onProgress: (p) =>
-      process.stderr.write(`  ${p.done.toLocaleString("en-US")} / ${p.total.toLocaleString("en-US")} readings, ${Math.round(p.done / p.elapsedS).toLocaleString("en-US")}/s\n`),
+      process.stderr.write(
+        `  ${p.done.toLocaleString("en-US")} / ${p.total.toLocaleString("en-US")} readings, ${Math.round(p.done / p.elapsedS).toLocaleString("en-US")}/s\n`,
+      ),
   });
   const elapsedS = (performance.now() - t) / 1000;
   if (!result.ok) throw result.error;
   const { readS, kernelS, writeS } = result.timings;
   const row = (name: string, s: number) =>
-    `${name.padEnd(22)} ${s.toFixed(2).padStart(8)} s ${Math.round(result.readings / s).toLocaleString("en-US").padStart(14)} readings/s\n`;
+    `${name.padEnd(22)} ${s.toFixed(2).padStart(8)} s ${Math.round(result.readings / s)
+      .toLocaleString("en-US")
+      .padStart(14)} readings/s\n`;
   process.stdout.write(
     `readings ${result.readings.toLocaleString("en-US")}, lines ${result.lines.toLocaleString("en-US")}, chunks ${result.chunks}\n` +
       row("read (DuckDB → JS)", readS) +

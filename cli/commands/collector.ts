@@ -24,7 +24,9 @@ export function collectorCommand(): Command {
         throw err;
       }
       process.stderr.write(
-        `collector: gRPC on ${collector.address}, metrics on http://${collector.metricsAddress}/metrics\n`,
+        `collector: gRPC on ${collector.address}, metrics on http://${collector.metricsAddress}/metrics${
+          collector.queryAddress === undefined ? "" : `, query API on http://${collector.queryAddress}/`
+        }\n`,
       );
       await runUntilSignal(() => collector.shutdown());
     });

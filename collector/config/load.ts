@@ -8,6 +8,7 @@ import { LineCounter, parseDocument, parse as parseYaml } from "yaml";
 import { ConfigError, type ConfigIssue } from "../../agent/config/errors.js";
 import { fromZod } from "../../agent/config/issues.js";
 import { dropNulls, formatPath, type Path, type RawIssue } from "../../agent/config/raw.js";
+import { QUERY_DEFAULTS, type QueryGrant, queryTokensSchema } from "../query/config.js";
 import { type CollectorConfigInput, collectorConfigSchema, tokensSchema } from "./schema.js";
 import type { CollectorConfig, TokenGrant } from "./types.js";
 
@@ -76,8 +77,18 @@ function crossCheck(c: CollectorConfigInput): RawIssue[] {
 function applyDefaults(
   c: CollectorConfigInput,
   fileTokens: Record<string, TokenGrant>,
+  queryFileTokens: Record<string, QueryGrant>,
 ): CollectorConfig {
   return {
+    ...(c.query === undefined
+      ? {}
+      : {
+          query: {
+            listen: c.query.listen ?? QUERY_DEFAULTS.listen,
+            tokens: { ...(c.query.tokens ?? {}), ...queryFileTokens },
+            sovereignty: c.query.sovereignty ?? {},
+          },
+        }),
     listen: c.listen ?? COLLECTOR_DEFAULTS.listen,
     metrics_listen: c.metrics_listen ?? COLLECTOR_DEFAULTS.metrics_listen,
     ...(c.tls === undefined
@@ -105,25 +116,27 @@ function applyDefaults(
   };
 }
 
-async function readTokensFile(
+async function readTokensFile<T>(
   path: string,
   issues: RawIssue[],
-): Promise<Record<string, TokenGrant>> {
+  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: Parameters<typeof fromZod>[0] } } },
+  at: Path,
+): Promise<T | Record<string, never>> {
   let raw: unknown;
   try {
     raw = parseYaml(await readFile(path, "utf8"));
   } catch (err) {
     issues.push({
-      path: ["auth", "tokens_file"],
+      path: at,
       message: `cannot read ${path}: ${(err as Error).message}`,
     });
     return {};
   }
-  const parsed = tokensSchema.safeParse(raw);
+  const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     for (const i of fromZod(parsed.error.issues)) {
       issues.push({
-        path: ["auth", "tokens_file"],
+        path: at,
         message: `${path}: ${formatPath(i.path)}: ${i.message}`,
       });
     }
@@ -174,13 +187,18 @@ export async function parseCollectorConfig(
   const fileTokens =
     parsed.data.auth?.tokens_file === undefined
       ? {}
-      : await readTokensFile(parsed.data.auth.tokens_file, raw);
+      : await readTokensFile(parsed.data.auth.tokens_file, raw, tokensSchema, ["auth", "tokens_file"]);
+  const queryFile = parsed.data.query?.tokens_file;
+  const queryFileTokens =
+    queryFile === undefined
+      ? {}
+      : await readTokensFile(queryFile, raw, queryTokensSchema, ["query", "tokens_file"]);
   if (raw.length > 0)
     throw new ConfigError(
       fileName,
       raw.map((i) => toIssue(i.path, i.message)),
     );
-  return applyDefaults(parsed.data, fileTokens);
+  return applyDefaults(parsed.data, fileTokens, queryFileTokens);
 }
 
 export async function loadCollectorConfig(path: string): Promise<CollectorConfig> {

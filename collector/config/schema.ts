@@ -1,5 +1,6 @@
 /** The collector config's structure (zod): types, ranges, unknown keys refused. */
 import { z } from "zod";
+import { querySectionSchema } from "../query/config.js";
 
 const strict = <T extends z.ZodRawShape>(shape: T) => z.strictObject(shape);
 const text = z.string().min(1);
@@ -49,6 +50,8 @@ export const collectorConfigSchema = strict({
       collector_name: text.optional(),
     }),
   ]),
+  /** The query API (HTTP JSON + gRPC Query service); served only when present. */
+  query: querySectionSchema.optional(),
   limits: strict({
     max_batch_bytes: count.max(1 << 30).optional(),
     max_batch_lines: count.optional(),

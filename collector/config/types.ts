@@ -1,3 +1,4 @@
+import type { QueryGrant, SovereigntyPolicies } from "../query/config.js";
 import type { StoreConfig } from "../store/create-store.js";
 /**
  * The resolved collector config: every default applied, every cross-field rule checked.
@@ -31,6 +32,14 @@ export interface CollectorLimits {
   max_string_length: number;
 }
 
+/** The query API: HTTP on `listen`, gRPC on the collector's own port (docs/query-api.md). */
+export interface CollectorQuery {
+  listen: string;
+  /** Bearer token → scope, `tokens` and `tokens_file` merged. */
+  tokens: Record<string, QueryGrant>;
+  sovereignty: SovereigntyPolicies;
+}
+
 export interface CollectorConfig {
   /** gRPC listen address, host:port. */
   listen: string;
@@ -48,4 +57,6 @@ export interface CollectorConfig {
   /** The embedded DuckDB file (default) or a ClickHouse server (collector/store/create-store.ts). */
   store: StoreConfig;
   limits: CollectorLimits;
+  /** Absent: no query API. */
+  query?: CollectorQuery;
 }

@@ -35,6 +35,8 @@ export interface ReceiverDeps {
   store: Store;
   metrics: CollectorMetrics;
   logger: Logger;
+  /** More services on the same port and credentials (the gRPC Query service). */
+  addServices?: (server: Server) => void;
 }
 
 function grpcError(code: status, message: string): Partial<ServiceError> {
@@ -97,6 +99,7 @@ export class GrpcReceiver implements Component {
         void work.finally(() => this.inFlight.delete(work));
       },
     });
+    this.deps.addServices?.(server);
     this.services = addStandardServices(server);
     this.boundPort = await new Promise<number>((ok, fail) =>
       server.bindAsync(config.listen, serverCredentials(config.tls, material), (e, port) =>

@@ -27,7 +27,10 @@ export const queryTokensSchema = z.record(
 export const querySectionSchema = z.strictObject({
   listen: z
     .string()
-    .regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, "expected host:port, e.g. 127.0.0.1:9480")
+    .regex(
+      /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/,
+      "expected host:port, e.g. 127.0.0.1:9480",
+    )
     .optional(),
   tokens: queryTokensSchema.optional(),
   tokens_file: z.string().min(1).optional(),

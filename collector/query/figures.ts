@@ -31,7 +31,16 @@ export interface FigureDef {
   compute(rows: readonly AggregateRow[], ctx: FigureContext): FigureRow[];
 }
 
-const GROUPABLE: readonly QueryDimension[] = ["metro", "hall", "rack", "lane", "workload", "model", "gpuModel", "tenant"];
+const GROUPABLE: readonly QueryDimension[] = [
+  "metro",
+  "hall",
+  "rack",
+  "lane",
+  "workload",
+  "model",
+  "gpuModel",
+  "tenant",
+];
 
 const num = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
@@ -66,7 +75,10 @@ function derivedFigure(
     groupable: GROUPABLE,
     compute: (rows, ctx) => {
       const d = derived(ctx.kernel, rows);
-      return rows.map((r, i) => ({ keys: r.keys, values: { [figure]: num(d[figure][i]), ...inputs(r) } }));
+      return rows.map((r, i) => ({
+        keys: r.keys,
+        values: { [figure]: num(d[figure][i]), ...inputs(r) },
+      }));
     },
   };
 }
@@ -141,10 +153,15 @@ export const FIGURES: readonly FigureDef[] = [
     "tokensPerSecondPerMw",
     (r) => ({ tokens: tokens(r), facilityEnergyJ: r.totals.facilityEnergyJ }),
   ),
-  derivedFigure("joules-per-token", "facility joules per token (prompt + generated)", "joulesPerToken", (r) => ({
-    tokens: tokens(r),
-    facilityEnergyJ: r.totals.facilityEnergyJ,
-  })),
+  derivedFigure(
+    "joules-per-token",
+    "facility joules per token (prompt + generated)",
+    "joulesPerToken",
+    (r) => ({
+      tokens: tokens(r),
+      facilityEnergyJ: r.totals.facilityEnergyJ,
+    }),
+  ),
   derivedFigure(
     "cost-per-million-tokens",
     "effective cost per 1M tokens (prompt + generated), per currency",
@@ -166,12 +183,27 @@ export const FIGURES: readonly FigureDef[] = [
     "direct-allocation",
     "facility energy on usage lines (attributed by tokens) / all facility energy",
     "directAllocation",
-    (r) => ({ usageFacilityEnergyJ: r.totals.usageFacilityEnergyJ, facilityEnergyJ: r.totals.facilityEnergyJ }),
+    (r) => ({
+      usageFacilityEnergyJ: r.totals.usageFacilityEnergyJ,
+      facilityEnergyJ: r.totals.facilityEnergyJ,
+    }),
   ),
   spendFigure("spend-by-metro", "effective cost per metro and currency, with its share", "metro"),
-  spendFigure("lane-mix", "effective cost per lane and currency, with its share (the lane mix by spend)", "lane"),
-  spendFigure("spend-by-tenant", "effective cost per tenant and currency, with its share", "tenant"),
-  spendFigure("spend-by-model", "effective cost per served model and currency, with its share", "model"),
+  spendFigure(
+    "lane-mix",
+    "effective cost per lane and currency, with its share (the lane mix by spend)",
+    "lane",
+  ),
+  spendFigure(
+    "spend-by-tenant",
+    "effective cost per tenant and currency, with its share",
+    "tenant",
+  ),
+  spendFigure(
+    "spend-by-model",
+    "effective cost per served model and currency, with its share",
+    "model",
+  ),
   sovereignty,
 ];
 

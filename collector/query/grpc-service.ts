@@ -5,11 +5,11 @@
  */
 import {
   Metadata,
-  type sendUnaryData,
   type Server,
   type ServerUnaryCall,
   type ServiceDefinition,
   type ServiceError,
+  type sendUnaryData,
   status,
 } from "@grpc/grpc-js";
 import { loadWasmKernel } from "../../kernel/src/wasm-kernel.js";
@@ -63,7 +63,9 @@ function toResponse(r: FigureResult): Response {
     rows: r.rows.map((row) =>
       pb.QueryRow.create({
         keys: Object.fromEntries(Object.entries(row.keys).map(([k, v]) => [k, v ?? ""])),
-        values: Object.fromEntries(Object.entries(row.values).map(([k, v]) => [k, v ?? Number.NaN])),
+        values: Object.fromEntries(
+          Object.entries(row.values).map(([k, v]) => [k, v ?? Number.NaN]),
+        ),
         allowedZones: row.allowedZones ?? [],
         hasPolicy: row.allowedZones !== undefined && row.allowedZones !== null,
       }),
@@ -98,7 +100,12 @@ export function addQueryService(server: Server, deps: QueryServiceDeps): void {
   server.addService(queryService, {
     figure: (call: ServerUnaryCall<Request, Response>, callback: sendUnaryData<Response>) => {
       const authorization = call.metadata.get("authorization")[0];
-      runQuery(queryDeps, typeof authorization === "string" ? authorization : undefined, call.request.figure, params(call.request))
+      runQuery(
+        queryDeps,
+        typeof authorization === "string" ? authorization : undefined,
+        call.request.figure,
+        params(call.request),
+      )
         .then((outcome) => {
           if (outcome.ok) return callback(null, toResponse(outcome.result));
           const error: Partial<ServiceError> = {

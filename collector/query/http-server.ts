@@ -44,16 +44,32 @@ export function flattenResult(r: FigureResult): Record<string, unknown> {
   };
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body, null, 2);
   res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
   res.end(`${text}\n`);
 }
 
-function sendError(res: ServerResponse, status: number, code: string, message: string, parameter?: string): void {
+function sendError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  parameter?: string,
+): void {
   const headers: Record<string, string> =
     status === 401 ? { "www-authenticate": 'Bearer realm="tokenwatt"' } : {};
-  send(res, status, { error: { code, message, ...(parameter === undefined ? {} : { parameter }) } }, headers);
+  send(
+    res,
+    status,
+    { error: { code, message, ...(parameter === undefined ? {} : { parameter }) } },
+    headers,
+  );
 }
 
 export class QueryHttpServer implements Component {
@@ -121,7 +137,12 @@ export class QueryHttpServer implements Component {
       const auth = this.deps.auth.authenticate(req.headers.authorization);
       if (!auth.ok) return sendError(res, 401, auth.code, auth.message);
       send(res, 200, {
-        figures: FIGURES.map((f) => ({ name: f.name, description: f.description, fixedBy: f.fixedBy, by: f.groupable })),
+        figures: FIGURES.map((f) => ({
+          name: f.name,
+          description: f.description,
+          fixedBy: f.fixedBy,
+          by: f.groupable,
+        })),
         parameters: [...FILTER_PARAMS, "by"],
       });
       return;
@@ -130,12 +151,19 @@ export class QueryHttpServer implements Component {
     if (m === null) return sendError(res, 404, "TW_ERR_QUERY_PATH", `no such path ${url.pathname}`);
     const raw: Record<string, string> = {};
     for (const [k, v] of url.searchParams) {
-      if (k in raw) return sendError(res, 400, "TW_ERR_QUERY_PARAM", `${k}: given more than once`, k);
+      if (k in raw)
+        return sendError(res, 400, "TW_ERR_QUERY_PARAM", `${k}: given more than once`, k);
       raw[k] = v;
     }
     const outcome = await runQuery(this.deps, req.headers.authorization, m[1], raw);
     if (!outcome.ok) {
-      return sendError(res, outcome.status, outcome.code, outcome.message, "parameter" in outcome ? outcome.parameter : undefined);
+      return sendError(
+        res,
+        outcome.status,
+        outcome.code,
+        outcome.message,
+        "parameter" in outcome ? outcome.parameter : undefined,
+      );
     }
     send(res, 200, flattenResult(outcome.result));
   }

@@ -9,7 +9,15 @@ import { LANES } from "../../kernel/src/usage-line.js";
 import type { QueryDimension, QueryFilter } from "../store/types.js";
 import type { Principal } from "./auth.js";
 
-export const FILTER_PARAMS = ["from", "to", "metro", "lane", "tenant", "model", "price_version"] as const;
+export const FILTER_PARAMS = [
+  "from",
+  "to",
+  "metro",
+  "lane",
+  "tenant",
+  "model",
+  "price_version",
+] as const;
 
 export interface QueryParams {
   filter: QueryFilter;
@@ -27,7 +35,13 @@ export type QueryFailure = {
 const UTC_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
 function bad(parameter: string, message: string): QueryFailure {
-  return { ok: false, status: 400, code: "TW_ERR_QUERY_PARAM", parameter, message: `${parameter}: ${message}` };
+  return {
+    ok: false,
+    status: 400,
+    code: "TW_ERR_QUERY_PARAM",
+    parameter,
+    message: `${parameter}: ${message}`,
+  };
 }
 
 /** `groupable`: dimensions `by` may name for this figure (none: `by` is refused). */
@@ -52,7 +66,12 @@ export function parseParams(
   if (filter.from !== undefined && filter.to !== undefined && filter.from >= filter.to) {
     return bad("to", "must be later than from");
   }
-  for (const [k, field] of [["metro", "metro"], ["tenant", "tenant"], ["model", "model"], ["price_version", "priceVersion"]] as const) {
+  for (const [k, field] of [
+    ["metro", "metro"],
+    ["tenant", "tenant"],
+    ["model", "model"],
+    ["price_version", "priceVersion"],
+  ] as const) {
     const v = raw[k];
     if (v === undefined) continue;
     if (v === "" || v.length > 512) return bad(k, "must be 1 to 512 characters");
@@ -60,14 +79,20 @@ export function parseParams(
   }
   const lane = raw.lane;
   if (lane !== undefined) {
-    if (!(LANES as readonly string[]).includes(lane)) return bad("lane", `expected one of ${LANES.join(", ")}, got "${lane}"`);
+    if (!(LANES as readonly string[]).includes(lane))
+      return bad("lane", `expected one of ${LANES.join(", ")}, got "${lane}"`);
     filter.lane = lane;
   }
   const by: QueryDimension[] = [];
   if (raw.by !== undefined && raw.by !== "") {
     for (const d of raw.by.split(",")) {
       if (!(groupable as readonly string[]).includes(d)) {
-        return bad("by", groupable.length === 0 ? "this figure takes no by" : `"${d}" is not one of ${groupable.join(", ")}`);
+        return bad(
+          "by",
+          groupable.length === 0
+            ? "this figure takes no by"
+            : `"${d}" is not one of ${groupable.join(", ")}`,
+        );
       }
       if (!by.includes(d as QueryDimension)) by.push(d as QueryDimension);
     }
@@ -76,7 +101,10 @@ export function parseParams(
 }
 
 /** The filter a principal may run: a tenant credential is pinned to its tenant. */
-export function scopeFilter(filter: QueryFilter, principal: Principal): { ok: true; filter: QueryFilter } | QueryFailure {
+export function scopeFilter(
+  filter: QueryFilter,
+  principal: Principal,
+): { ok: true; filter: QueryFilter } | QueryFailure {
   if (principal.kind === "operator") return { ok: true, filter };
   if (filter.tenant !== undefined && filter.tenant !== principal.tenant) {
     return {

@@ -40,7 +40,12 @@ export async function runQuery(
   if (!auth.ok) return auth;
   const figure = figureNamed(figureName);
   if (figure === undefined) {
-    return { ok: false, status: 404, code: "TW_ERR_QUERY_FIGURE", message: `no figure "${figureName}"; GET /v1/figures lists them` };
+    return {
+      ok: false,
+      status: 404,
+      code: "TW_ERR_QUERY_FIGURE",
+      message: `no figure "${figureName}"; GET /v1/figures lists them`,
+    };
   }
   const parsed = parseParams(raw, figure.groupable);
   if (!parsed.ok) return parsed;

@@ -27,13 +27,17 @@ const schema = z.strictObject({
     .array(z.strictObject({ from: z.string(), to: z.string(), per_kwh: z.number() }))
     .optional(),
   timezone: z.string().optional(),
-  energy_series: z.array(z.strictObject({ from: utc, per_kwh: nonNeg })).min(1).optional(),
-  gpu_hour: nonNeg,
-  lane_discount: z
-    .union([discount, z.partialRecord(z.enum(LANES), discount)])
+  energy_series: z
+    .array(z.strictObject({ from: utc, per_kwh: nonNeg }))
+    .min(1)
     .optional(),
+  gpu_hour: nonNeg,
+  lane_discount: z.union([discount, z.partialRecord(z.enum(LANES), discount)]).optional(),
   carbon_g_per_kwh: nonNeg.optional(),
-  carbon_series: z.array(z.strictObject({ from: utc, g_per_kwh: nonNeg })).min(1).optional(),
+  carbon_series: z
+    .array(z.strictObject({ from: utc, g_per_kwh: nonNeg }))
+    .min(1)
+    .optional(),
   embodied_g_per_gpu_hour: nonNeg.optional(),
   pue: z.number().min(1).max(5).optional(),
 });
@@ -74,7 +78,8 @@ function series(
 ): SeriesPoint[] {
   const out = points.map((p, i) => ({ fromS: Date.parse(p.from) / 1000, value: value(i) }));
   out.forEach((p, i) => {
-    if (!Number.isFinite(p.fromS)) issues.push({ path: [key, i, "from"], message: "not a valid date" });
+    if (!Number.isFinite(p.fromS))
+      issues.push({ path: [key, i, "from"], message: "not a valid date" });
     else if (i > 0 && p.fromS <= out[i - 1].fromS) {
       issues.push({ path: [key, i, "from"], message: "must be later than the entry before it" });
     }
@@ -83,11 +88,14 @@ function series(
 }
 
 function energyOf(f: PriceBookFile, issues: Issue[]): EnergyPrice {
-  const given = [f.energy_per_kwh, f.energy_schedule, f.energy_series].filter((x) => x !== undefined);
+  const given = [f.energy_per_kwh, f.energy_schedule, f.energy_series].filter(
+    (x) => x !== undefined,
+  );
   if (given.length !== 1) {
     issues.push({
       path: [],
-      message: "set exactly one of energy_per_kwh (flat), energy_schedule (time of use) or energy_series",
+      message:
+        "set exactly one of energy_per_kwh (flat), energy_schedule (time of use) or energy_series",
     });
   }
   if (f.energy_schedule !== undefined) {
@@ -112,7 +120,10 @@ function energyOf(f: PriceBookFile, issues: Issue[]): EnergyPrice {
 function resolve(f: PriceBookFile, issues: Issue[]): PriceBook {
   const energy = energyOf(f, issues);
   if (f.carbon_g_per_kwh !== undefined && f.carbon_series !== undefined) {
-    issues.push({ path: ["carbon_series"], message: "set either carbon_g_per_kwh or carbon_series, not both" });
+    issues.push({
+      path: ["carbon_series"],
+      message: "set either carbon_g_per_kwh or carbon_series, not both",
+    });
   }
   const cs = f.carbon_series;
   const carbon: PriceBook["carbon"] =
@@ -141,7 +152,9 @@ export function parsePriceBook(text: string, file: string): PriceBook {
   try {
     raw = dropNulls(parseYaml(text));
   } catch (error) {
-    throw new ConfigError(file, [{ file, path: "", message: `YAML: ${(error as Error).message.split("\n")[0]}` }]);
+    throw new ConfigError(file, [
+      { file, path: "", message: `YAML: ${(error as Error).message.split("\n")[0]}` },
+    ]);
   }
   const parsed = schema.safeParse(raw ?? {});
   const toIssue = (i: { path: readonly PropertyKey[]; message: string }): ConfigIssue => ({
@@ -161,7 +174,9 @@ export async function loadPriceBook(path: string): Promise<PriceBook> {
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    throw new ConfigError(path, [{ file: path, path: "", message: `cannot read: ${(error as Error).message}` }]);
+    throw new ConfigError(path, [
+      { file: path, path: "", message: `cannot read: ${(error as Error).message}` },
+    ]);
   }
   return parsePriceBook(text, path);
 }

@@ -130,7 +130,11 @@ export async function reprice(o: RepriceOptions): Promise<RepriceResult> {
   const version = o.version ?? defaultVersion(o.book, attribution);
   const { fromS, toS } = o.range;
   if (!(Number.isFinite(fromS) && Number.isFinite(toS) && fromS < toS)) {
-    const error = new RepriceError("TW_ERR_REPRICE_RANGE", `empty or invalid range [${fromS}, ${toS})`, version);
+    const error = new RepriceError(
+      "TW_ERR_REPRICE_RANGE",
+      `empty or invalid range [${fromS}, ${toS})`,
+      version,
+    );
     return { ok: false, error };
   }
   const timings: RepriceTimings = { readS: 0, kernelS: 0, writeS: 0 };
@@ -165,7 +169,15 @@ export async function reprice(o: RepriceOptions): Promise<RepriceResult> {
     progress.elapsedS = (performance.now() - started) / 1000;
     o.onProgress?.(progress, true);
     const alreadyDone = remainingRanges(o.range, todo);
-    return { ok: true, version, readings: progress.done, lines: progress.lines, chunks: chunks.length, alreadyDone, timings };
+    return {
+      ok: true,
+      version,
+      readings: progress.done,
+      lines: progress.lines,
+      chunks: chunks.length,
+      alreadyDone,
+      timings,
+    };
   } catch (cause) {
     const message = cause instanceof Error ? cause.message : String(cause);
     return { ok: false, error: new RepriceError("TW_ERR_REPRICE", message, version, { cause }) };

@@ -5,11 +5,10 @@
  * which the store turns back into names. Each token row is one GPU's share already
  * (GpuReadingRow), so every contribution spans exactly one reading.
  */
-import type { Stage2Input, Stage2Output } from "../../kernel/src/types.js";
+import type { Kernel, Stage2Input, Stage2Output } from "../../kernel/src/types.js";
 import type { ReadingChunk, RepricedLines } from "../store/types.js";
 import type { PriceBook } from "./price-book.js";
 import { windowParameters } from "./window-prices.js";
-import type { Kernel } from "../../kernel/src/types.js";
 
 export interface Attribution {
   idleSeparate: boolean;

@@ -102,7 +102,17 @@ export function windowParameters(
     w.overheadJ[g] = book.pue === undefined ? Math.max(0, w.overheadJ[g]) : Number.NaN;
   }
   const { fromS, toS } = chunk.range;
-  w.pricePerKwh = perWindowMean(kernel, energySeries(book.energy, fromS, toS + DAY_S), w.startS, w.lengthS);
-  w.carbonGPerKwh = perWindowMean(kernel, carbonSeries(book, fromS, toS + DAY_S), w.startS, w.lengthS);
+  w.pricePerKwh = perWindowMean(
+    kernel,
+    energySeries(book.energy, fromS, toS + DAY_S),
+    w.startS,
+    w.lengthS,
+  );
+  w.carbonGPerKwh = perWindowMean(
+    kernel,
+    carbonSeries(book, fromS, toS + DAY_S),
+    w.startS,
+    w.lengthS,
+  );
   return w;
 }

@@ -11,22 +11,38 @@ export type Extractor = (index: MetricIndex, scrape: Scrape) => void;
 /**
  * The one scrape/parse path every exposition-speaking source shares: HTTP GET with the
  * source's timeout, then `parseExposition`, then the kind's extractor. Malformed lines are
- * counted in `discarded` (the rest of the body still counts).
+ * counted in `discarded` (the rest of the body still counts). `wanted`, when given, lists
+ * every sample name the extractor reads; the parser then skips the rest unread.
  */
-export function createExpositionSource(config: SourceConfig, extract: Extractor): Source {
+export function createExpositionSource(
+  config: SourceConfig,
+  extract: Extractor,
+  wanted?: readonly string[],
+): Source {
   checkCommon(config);
   const url = requireUrl(config);
   const timeout = timeoutMs(config);
+  const only = wanted === undefined ? undefined : new Set(wanted);
   return {
     config,
     fetch: (signal) =>
       httpGet({ source: config.name, url, timeoutMs: timeout, signal, accept: EXPOSITION_ACCEPT }),
-    parse: (body, timeMs) => parseWith(config.name, body, timeMs, extract),
+    parse: (body, timeMs) => parseWith(config.name, body, timeMs, extract, only),
   };
 }
 
-export function parseWith(source: string, body: string, timeMs: number, extract: Extractor) {
-  const parsed = parseExposition(body);
+/**
+ * `only`: the sample names the extractor reads; other lines are skipped unparsed, and a
+ * malformed line among them is not counted in `discarded` (it is no sample we would use).
+ */
+export function parseWith(
+  source: string,
+  body: string,
+  timeMs: number,
+  extract: Extractor,
+  only?: ReadonlySet<string>,
+) {
+  const parsed = parseExposition(body, { only });
   const scrape = newScrape(source, timeMs);
   scrape.discarded = parsed.errors.length;
   extract(new MetricIndex(parsed), scrape);

@@ -11,7 +11,6 @@ import {
   request,
 } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
-import { brotliDecompressSync, gunzipSync, inflateSync } from "node:zlib";
 
 /**
  * Idle sockets stay open between scrapes. Node closes them itself a second before a
@@ -90,38 +89,43 @@ function readBody(res: IncomingMessage, maxBytes: number, done: (o: Outcome) => 
     }
     chunks.push(chunk);
   });
+  let ended = false;
   res.on("end", () => {
+    ended = true;
     const raw = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, bytes);
-    try {
-      const decoded = decode(raw, res.headers["content-encoding"], maxBytes);
-      if (decoded === undefined) done({ kind: "too-large" });
-      else done({ kind: "body", body: stripBom(decoded.toString("utf8")) });
-    } catch (error) {
-      done({ kind: "error", error, staleSocket: false });
+    const coding = res.headers["content-encoding"]?.trim().toLowerCase() ?? "";
+    const text = (b: Buffer): Outcome => ({ kind: "body", body: stripBom(b.toString("utf8")) });
+    if (coding === "" || coding === "identity") {
+      done(text(raw));
+      return;
     }
+    decode(raw, coding, maxBytes).then(
+      (decoded) => done(decoded === undefined ? { kind: "too-large" } : text(decoded)),
+      (error: unknown) => done({ kind: "error", error, staleSocket: false }),
+    );
   });
-  res.on("close", () =>
-    done({ kind: "error", error: new Error("connection closed mid-body"), staleSocket: false }),
-  );
+  res.on("close", () => {
+    if (!ended)
+      done({ kind: "error", error: new Error("connection closed mid-body"), staleSocket: false });
+  });
 }
 
 /**
  * We ask for no content coding (loopback scrapes: compressing costs both sides CPU for
- * nothing), but decode the common ones should a server compress anyway.
+ * nothing), but decode the common ones should a server compress anyway. zlib loads only then.
  */
-function decode(raw: Buffer, coding: string | undefined, maxBytes: number): Buffer | undefined {
-  const c = coding?.trim().toLowerCase() ?? "identity";
+async function decode(raw: Buffer, c: string, maxBytes: number): Promise<Buffer | undefined> {
+  const zlib = await import("node:zlib");
   const opts = { maxOutputLength: maxBytes };
   try {
-    if (c === "identity" || c === "") return raw;
-    if (c === "gzip" || c === "x-gzip") return gunzipSync(raw, opts);
-    if (c === "deflate") return inflateSync(raw, opts);
-    if (c === "br") return brotliDecompressSync(raw, opts);
+    if (c === "gzip" || c === "x-gzip") return zlib.gunzipSync(raw, opts);
+    if (c === "deflate") return zlib.inflateSync(raw, opts);
+    if (c === "br") return zlib.brotliDecompressSync(raw, opts);
   } catch (err) {
     if ((err as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") return undefined;
     throw err;
   }
-  throw new Error(`unsupported content-encoding "${coding}"`);
+  throw new Error(`unsupported content-encoding "${c}"`);
 }
 
 /** TextDecoder (what fetch used) drops a leading BOM; so do we. */

@@ -76,32 +76,37 @@ function rangeWhere(column: string, fromS: number, toS: number): string {
   return `${column} >= ${timestampLiteral(fromS)} AND ${column} < ${timestampLiteral(toS)}`;
 }
 
-/** The chunk's readings in stage-2 order; `new_group` marks the first reading of an agent × window. */
+/**
+ * The chunk's readings in stage-2 order: by window start, then agent. Agents are numbered
+ * first (a few thousand names) so the big sort runs on integers, not strings. The temp table
+ * keeps insertion order, so `rowid` is the reading's index in the chunk.
+ */
 export function selectReadings(fromS: number, toS: number): string[] {
-  const order = "ORDER BY window_start, agent_id, gpu_uuid";
   return [
+    `CREATE OR REPLACE TEMP TABLE rp_agents AS
+SELECT agent_id, CAST(row_number() OVER (ORDER BY agent_id) AS INTEGER) AS agent_code
+FROM (SELECT DISTINCT agent_id FROM gpu_readings WHERE ${rangeWhere("window_start", fromS, toS)})`,
     `CREATE OR REPLACE TEMP TABLE rp_readings AS
-SELECT CAST(row_number() OVER w - 1 AS INTEGER) AS rid,
-  CAST(CASE WHEN lag(agent_id) OVER w IS NOT DISTINCT FROM agent_id
-    AND lag(window_start) OVER w IS NOT DISTINCT FROM window_start THEN 0 ELSE 1 END AS INTEGER) AS new_group,
-  *
-FROM gpu_readings WHERE ${rangeWhere("window_start", fromS, toS)}
-WINDOW w AS (${order})`,
+SELECT a.agent_code, g.* FROM gpu_readings g JOIN rp_agents a ON a.agent_id = g.agent_id
+WHERE ${rangeWhere("g.window_start", fromS, toS)}
+ORDER BY g.window_start, a.agent_code`,
     `CREATE OR REPLACE TEMP TABLE rp_tokens AS
-SELECT CAST(row_number() OVER (ORDER BY r.rid, t.workload, t.tenant) - 1 AS INTEGER) AS cid,
-  r.rid, r.agent_id, t.workload, t.tenant, t.prompt_tokens, t.cached_tokens, t.generation_tokens, t.requests
+SELECT CAST(r.rowid AS INTEGER) AS rid, t.workload, t.tenant, t.prompt_tokens, t.cached_tokens,
+  t.generation_tokens, t.requests
 FROM gpu_reading_tokens t
 JOIN rp_readings r ON r.agent_id = t.agent_id AND r.window_start = t.window_start AND r.gpu_uuid = t.gpu_uuid
-WHERE ${rangeWhere("t.window_start", fromS, toS)}`,
+WHERE ${rangeWhere("t.window_start", fromS, toS)}
+ORDER BY rid, t.workload, t.tenant`,
   ];
 }
 
-export const READ_READINGS = `SELECT new_group, CAST(${laneCode} AS INTEGER) AS lane,
+/** In rowid order (insertion order is kept: no ORDER BY needed). */
+export const READ_READINGS = `SELECT agent_code, CAST(${laneCode} AS INTEGER) AS lane,
   epoch(window_start) AS start_s, window_s, energy_j, covered_s, idle_w, host_energy_j, facility_energy_j
-FROM rp_readings ORDER BY rid`;
+FROM rp_readings`;
 
-export const READ_TOKENS = `SELECT rid, prompt_tokens, cached_tokens, generation_tokens, requests
-FROM rp_tokens ORDER BY cid`;
+/** In token-row order; a token row's index (its rowid) is what the kernel's lines carry. */
+export const READ_TOKENS = `SELECT rid, prompt_tokens, cached_tokens, generation_tokens, requests FROM rp_tokens`;
 
 /** The served model of each agent × workload, from the lines stored for the range. */
 export function selectModels(fromS: number, toS: number): string {
@@ -135,13 +140,13 @@ export function insertRepriced(): string {
   const select = LINE_COLUMNS.map((c) => value[c.name]);
   return `INSERT INTO usage_lines
 WITH b AS (
-  SELECT o.*, r.window_start, r.window_s, r.agent_id, r.gpu_uuid, r.gpu_model, r.metro, r.hall, r.rack,
+  SELECT o.* EXCLUDE (token_row), r.window_start, r.window_s, r.agent_id, r.gpu_uuid, r.gpu_model, r.metro, r.hall, r.rack,
     r.lane, r.sovereignty_zone,
     CASE WHEN o.kind = 1 THEN r.owner_workload ELSE t.workload END AS workload,
     CASE WHEN o.kind = 1 THEN r.owner_tenant ELSE t.tenant END AS tenant
-  FROM rp_out o
-  JOIN rp_readings r ON r.rid = o.reading
-  LEFT JOIN rp_tokens t ON t.cid = o.source AND o.kind = 0
+  FROM (SELECT *, CASE WHEN kind = 0 THEN source ELSE -1 END AS token_row FROM rp_out) o
+  JOIN rp_readings r ON r.rowid = o.reading
+  LEFT JOIN rp_tokens t ON t.rowid = o.token_row
 )
 SELECT ${select.join(", ")}, CAST($1 AS BIGINT), make_timestamp(CAST($2 AS BIGINT))
 FROM b LEFT JOIN rp_models m ON m.agent_id = b.agent_id AND m.workload = b.workload`;

@@ -49,7 +49,7 @@ export async function readReadingChunk(
 ): Promise<ReadingChunk> {
   for (const sql of selectReadings(range.fromS, range.toS)) await c.run(sql);
   const n = await count(c, "rp_readings");
-  const newGroup = new Int32Array(n);
+  const agent = new Int32Array(n);
   const chunk: ReadingChunk = {
     range,
     count: n,
@@ -73,7 +73,7 @@ export async function readReadingChunk(
     handle: range,
   };
   await readColumns(await c.run(READ_READINGS), [
-    newGroup,
+    agent,
     chunk.lane,
     chunk.windowStartS,
     chunk.windowS,
@@ -83,9 +83,11 @@ export async function readReadingChunk(
     chunk.hostEnergyJ,
     chunk.facilityEnergyJ,
   ]);
+  // A group (one stage-2 window) is a run of one agent's readings of one window start.
   let g = -1;
   for (let i = 0; i < n; i++) {
-    g += newGroup[i];
+    if (i === 0 || agent[i] !== agent[i - 1] || chunk.windowStartS[i] !== chunk.windowStartS[i - 1])
+      g++;
     chunk.group[i] = g;
   }
   const m = await count(c, "rp_tokens");
@@ -149,9 +151,12 @@ export async function writeRepricedLines(
   await c.run("BEGIN TRANSACTION");
   try {
     const id = Number((await c.runAndReadAll("SELECT nextval('ingest_ids')")).getRowsJS()[0][0]);
+    // Row order in usage_lines carries no meaning; without it DuckDB inserts in parallel.
+    await c.run("SET preserve_insertion_order = false");
     const inserted = (
       await c.run(insertRepriced(), [id, nowMs * 1000, target.currency, target.version])
     ).rowsChanged;
+    await c.run("RESET preserve_insertion_order");
     if (inserted > 0) await c.run(ADD_TO_ROLLUP, [id]);
     await c.run(
       `INSERT INTO reprice_ranges VALUES ($1, $2, $3, $4, $5, ${timestampLiteral(nowMs / 1000)})`,
@@ -161,6 +166,7 @@ export async function writeRepricedLines(
     return inserted;
   } catch (error) {
     await c.run("ROLLBACK").catch(() => undefined);
+    await c.run("RESET preserve_insertion_order").catch(() => undefined);
     throw error;
   }
 }
