@@ -7,9 +7,11 @@ import { deflateRawSync, inflateRawSync } from "node:zlib";
 import type { UsageLine } from "../kernel/src/usage-line.js";
 import { WireError, type WireResult } from "./errors.js";
 import type { GpuReading } from "./gpu-reading.js";
+import type { LineColumnData } from "./line-columns.js";
 import { decodeLines } from "./line-decode.js";
 import { encodeLines } from "./line-encode.js";
 import { ReadingIndex } from "./line-predictors.js";
+import { linesFromColumns } from "./line-rows.js";
 import { int64ToNumber, pb } from "./proto.js";
 import { decodeReadings, encodeReadings } from "./reading-block.js";
 import { StringTable } from "./string-table.js";
@@ -27,6 +29,13 @@ export interface BatchMeta {
 export interface DecodedBatch {
   meta: BatchMeta;
   lines: UsageLine[];
+  readings: GpuReading[];
+}
+
+/** A decoded batch with its lines as columns (no line objects built). */
+export interface DecodedBatchColumns {
+  meta: BatchMeta;
+  lines: LineColumnData;
   readings: GpuReading[];
 }
 
@@ -131,6 +140,14 @@ export function decodeBatchMeta(bytes: Uint8Array): WireResult<BatchMeta & { lin
 }
 
 export function decodeBatch(bytes: Uint8Array): WireResult<DecodedBatch> {
+  const d = decodeBatchColumns(bytes);
+  if (!d.ok) return d;
+  const { meta, lines, readings } = d.value;
+  return { ok: true, value: { meta, lines: linesFromColumns(lines), readings } };
+}
+
+/** decodeBatch without building line objects: what the collector's ingest uses. */
+export function decodeBatchColumns(bytes: Uint8Array): WireResult<DecodedBatchColumns> {
   let body: InstanceType<typeof pb.BatchBody>;
   let batch: InstanceType<typeof pb.Batch>;
   try {
@@ -152,7 +169,7 @@ export function decodeBatch(bytes: Uint8Array): WireResult<DecodedBatch> {
   if (readings instanceof WireError) return fail(readings);
   const lines = decodeLines(body.lines, body.strings, baseS, new ReadingIndex(readings));
   if (lines instanceof WireError) return fail(lines);
-  if (lines.length !== batch.lineCount || readings.length !== batch.readingCount) {
+  if (lines.count !== batch.lineCount || readings.length !== batch.readingCount) {
     return fail(
       new WireError("TW_ERR_WIRE_DECODE", "line or reading count does not match the body"),
     );

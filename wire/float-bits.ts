@@ -1,7 +1,9 @@
 /** Bit-level helpers for exact f64 coding. */
 
 const f64 = new Float64Array(1);
-const i64 = new BigInt64Array(f64.buffer);
+/** The double's bits as two little-endian words (the codec refuses big-endian hosts). */
+const u32 = new Uint32Array(f64.buffer);
+const TWO_32 = 2 ** 32;
 const f32 = new Float32Array(1);
 
 /** True when a and b are the same double: NaN equals NaN, 0 and −0 differ. */
@@ -9,11 +11,23 @@ export function sameNumber(a: number, b: number): boolean {
   return Object.is(a, b);
 }
 
-/** x moved by `ulps` representable doubles (toward +∞ for ulps > 0); x when not finite or 0. */
+/**
+ * x moved by `ulps` representable doubles (toward +∞ for ulps > 0); x when not finite or 0.
+ * Integer arithmetic on the bit pattern as a 64-bit two's-complement number (|ulps| < 2^31),
+ * in two 32-bit words rather than a BigInt: it runs per row and per guess in the codec.
+ */
 export function stepUlps(x: number, ulps: number): number {
   if (ulps === 0 || x === 0 || !Number.isFinite(x)) return x;
   f64[0] = x;
-  i64[0] += BigInt(x > 0 ? ulps : -ulps);
+  let lo = u32[0] + (x > 0 ? ulps : -ulps);
+  if (lo < 0) {
+    lo += TWO_32;
+    u32[1] -= 1;
+  } else if (lo >= TWO_32) {
+    lo -= TWO_32;
+    u32[1] += 1;
+  }
+  u32[0] = lo;
   return f64[0];
 }
 

@@ -37,3 +37,20 @@ export const LINE_NUMBER_COLUMNS = [
 ] as const satisfies readonly (readonly [keyof UsageLine, string])[];
 
 export type LineNumberField = (typeof LINE_NUMBER_COLUMNS)[number][0];
+
+export type LineStringField = (typeof LINE_STRING_COLUMNS)[number][0];
+
+/**
+ * Usage lines as columns (what decodeBatchColumns returns): row i of every column is line i.
+ * Times are epoch seconds, the text form is made only when lines are materialised
+ * (line-rows.ts). The collector validates and stores these without building line objects.
+ */
+export interface LineColumnData {
+  count: number;
+  /** ChargePeriodStart, UTC epoch seconds. */
+  startS: Float64Array;
+  /** ChargePeriodEnd − ChargePeriodStart, seconds (≥ 0). */
+  lengthS: Float64Array;
+  text: Record<LineStringField, string[]>;
+  numbers: Record<LineNumberField, Float64Array>;
+}

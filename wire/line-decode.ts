@@ -1,13 +1,22 @@
-/** The columnar LineBlock → usage lines; predicted rows are recomputed (line-predictors.ts). */
-import { LANES, type Lane, type UsageLine } from "../kernel/src/usage-line.js";
+/**
+ * The columnar LineBlock → line columns (LineColumnData); predicted rows are recomputed
+ * (line-predictors.ts). One pass per column into typed arrays: each row's reading, token row
+ * and fraction are found once, not once per predicted column.
+ */
+import { LANES } from "../kernel/src/usage-line.js";
 import { WireError } from "./errors.js";
 import { stepUlps } from "./float-bits.js";
-import { LINE_NUMBER_COLUMNS, LINE_STRING_COLUMNS, type LineNumberField } from "./line-columns.js";
+import type { GpuReading, TokenCount } from "./gpu-reading.js";
+import {
+  LINE_NUMBER_COLUMNS,
+  LINE_STRING_COLUMNS,
+  type LineColumnData,
+  type LineNumberField,
+  type LineStringField,
+} from "./line-columns.js";
 import {
   FRACTION_BIAS,
   FRACTION_COLUMNS,
-  findTokens,
-  fractionBases,
   J_PER_KWH,
   type ReadingIndex,
   S_PER_HOUR,
@@ -16,41 +25,81 @@ import {
 import { readNumberColumn } from "./number-column.js";
 import type { tokenwatt } from "./proto.js";
 import { lookupStrings } from "./string-table.js";
-import { formatUtcSeconds } from "./utc-seconds.js";
 
 type LineBlock = tokenwatt.v1.LineBlock.$Properties;
 type Predict = (row: number, variant: number, factors: readonly number[]) => number;
 
 const LANE_SET: ReadonlySet<string> = new Set(LANES);
 
+/** The reading's quantity that fraction column `c` (FRACTION_COLUMNS order) is a share of. */
+function fractionBase(r: GpuReading, c: number): number {
+  if (c === 0) return r.energyJ;
+  if (c === 1) return Math.min(r.energyJ, r.idleW * r.coveredS);
+  return c === 2 ? r.hostEnergyJ : r.facilityEnergyJ;
+}
+
 export function decodeLines(
   block: LineBlock | null | undefined,
   table: readonly string[],
   baseS: number,
-  readings: ReadingIndex,
-): UsageLine[] | WireError {
+  index: ReadingIndex,
+): LineColumnData | WireError {
   const n = block?.count ?? 0;
-  if (n === 0) return [];
-  const b = block!;
   const bad = (what: string, row?: number) =>
     new WireError("TW_ERR_WIRE_DECODE", `line block: ${what}`, row === undefined ? {} : { row });
-  const strs = {} as Record<(typeof LINE_STRING_COLUMNS)[number][0], string[]>;
+  const text = {} as Record<LineStringField, string[]>;
+  const numbers = {} as Record<LineNumberField, Float64Array>;
+  for (const [field] of LINE_NUMBER_COLUMNS) numbers[field] = new Float64Array(n);
+  const startS = new Float64Array(n);
+  const lengthS = new Float64Array(n);
+  if (n === 0) {
+    for (const [field] of LINE_STRING_COLUMNS) text[field] = [];
+    return { count: 0, startS, lengthS, text, numbers };
+  }
+  const b = block!;
   for (const [field, key] of LINE_STRING_COLUMNS) {
     const col = lookupStrings(table, b[key], n);
     if (!col) return bad(`string column ${key}`);
-    strs[field] = col;
+    text[field] = col;
   }
   const startDelta = b.startDeltaS ?? [];
-  const lengthS = b.lengthS ?? [];
+  const length = b.lengthS ?? [];
   const ulps = b.fractionUlps ?? new Uint8Array(0);
-  if (startDelta.length !== n || lengthS.length !== n || ulps.length !== n) {
+  if (startDelta.length !== n || length.length !== n || ulps.length !== n) {
     return bad("time or fraction column length");
   }
-  const v = {} as Record<LineNumberField, Float64Array>;
-  for (const [field] of LINE_NUMBER_COLUMNS) v[field] = new Float64Array(n);
-  const reading = (row: number) => readings.get(baseS + startDelta[row], strs.ResourceId[row]);
-  const fraction = (row: number) =>
-    stepUlps(v.x_GpuSeconds[row] / lengthS[row], ulps[row] - FRACTION_BIAS);
+  const kinds = text.x_LineKind;
+  const lanes = text.x_Lane;
+  for (let i = 0; i < n; i++) {
+    startS[i] = baseS + startDelta[i];
+    lengthS[i] = length[i];
+    const kind = kinds[i];
+    if (kind !== "usage" && kind !== "idle") return bad(`line kind "${kind}"`, i);
+    if (!LANE_SET.has(lanes[i])) return bad(`lane "${lanes[i]}"`, i);
+  }
+  const gpuSeconds = numbers.x_GpuSeconds;
+  if (!readNumberColumn(b.gpuSeconds, n, undefined, gpuSeconds)) return bad("column gpuSeconds");
+  // Per row, once: its reading, its token row, and its fraction (NaN: none).
+  const reading = new Int32Array(n);
+  const tokens = new Array<TokenCount | undefined>(n);
+  const fraction = new Float64Array(n);
+  const gpus = text.ResourceId;
+  const workloads = text.x_Workload;
+  const tenants = text.SubAccountId;
+  for (let i = 0; i < n; i++) {
+    const r =
+      i > 0 && startS[i] === startS[i - 1] && gpus[i] === gpus[i - 1]
+        ? reading[i - 1]
+        : index.indexOf(startS[i], gpus[i]);
+    reading[i] = r;
+    tokens[i] = index.tokens(r, workloads[i], tenants[i]);
+    fraction[i] =
+      r < 0 || ulps[i] === 0
+        ? Number.NaN
+        : stepUlps(gpuSeconds[i] / lengthS[i], ulps[i] - FRACTION_BIAS);
+  }
+  const readings = index.readings;
+  const v = numbers;
   const predictors: Partial<Record<LineNumberField, Predict>> = {
     x_EnergyCost: (row, k, f) => (v.x_FacilityEnergyJ[row] / J_PER_KWH) * f[k],
     x_GpuTimeCost: (row, k, f) => (v.x_GpuSeconds[row] / S_PER_HOUR) * f[k],
@@ -59,57 +108,16 @@ export function decodeLines(
   };
   FRACTION_COLUMNS.forEach((field, c) => {
     predictors[field] = (row) => {
-      const r = reading(row);
-      return r === undefined || ulps[row] === 0 ? Number.NaN : fraction(row) * fractionBases(r)[c];
+      const r = reading[row];
+      return r < 0 || ulps[row] === 0 ? Number.NaN : fraction[row] * fractionBase(readings[r], c);
     };
   });
   for (const [field, key] of TOKEN_COLUMNS) {
-    predictors[field] = (row) =>
-      findTokens(reading(row), strs.x_Workload[row], strs.SubAccountId[row])?.[key] ?? Number.NaN;
+    predictors[field] = (row) => tokens[row]?.[key] ?? Number.NaN;
   }
   for (const [field, key] of LINE_NUMBER_COLUMNS) {
+    if (field === "x_GpuSeconds") continue;
     if (!readNumberColumn(b[key], n, predictors[field], v[field])) return bad(`column ${key}`);
   }
-  const out = new Array<UsageLine>(n);
-  for (let i = 0; i < n; i++) {
-    const kind = strs.x_LineKind[i];
-    const lane = strs.x_Lane[i];
-    if (kind !== "usage" && kind !== "idle") return bad(`line kind "${kind}"`, i);
-    if (!LANE_SET.has(lane)) return bad(`lane "${lane}"`, i);
-    const start = baseS + startDelta[i];
-    // Spec field order, so NDJSON of decoded lines reads like the agent's.
-    out[i] = {
-      ChargePeriodStart: formatUtcSeconds(start),
-      ChargePeriodEnd: formatUtcSeconds(start + lengthS[i]),
-      x_AgentId: strs.x_AgentId[i],
-      ResourceId: strs.ResourceId[i],
-      x_GpuModel: strs.x_GpuModel[i],
-      x_Workload: strs.x_Workload[i],
-      SubAccountId: strs.SubAccountId[i],
-      x_LineKind: kind,
-      RegionId: strs.RegionId[i],
-      AvailabilityZone: strs.AvailabilityZone[i],
-      x_Rack: strs.x_Rack[i],
-      x_Lane: lane as Lane,
-      x_SovereigntyZone: strs.x_SovereigntyZone[i],
-      x_GpuEnergyJ: v.x_GpuEnergyJ[i],
-      x_IdleEnergyJ: v.x_IdleEnergyJ[i],
-      x_HostEnergyJ: v.x_HostEnergyJ[i],
-      x_FacilityEnergyJ: v.x_FacilityEnergyJ[i],
-      x_GpuSeconds: v.x_GpuSeconds[i],
-      x_PromptTokens: v.x_PromptTokens[i],
-      x_CachedTokens: v.x_CachedTokens[i],
-      x_GenerationTokens: v.x_GenerationTokens[i],
-      x_Requests: v.x_Requests[i],
-      x_Coverage: v.x_Coverage[i],
-      BillingCurrency: strs.BillingCurrency[i],
-      x_EnergyCost: v.x_EnergyCost[i],
-      x_GpuTimeCost: v.x_GpuTimeCost[i],
-      ListCost: v.ListCost[i],
-      EffectiveCost: v.EffectiveCost[i],
-      x_CarbonG: v.x_CarbonG[i],
-      x_PriceVersion: strs.x_PriceVersion[i],
-    };
-  }
-  return out;
+  return { count: n, startS, lengthS, text, numbers };
 }

@@ -7,7 +7,6 @@ import {
   FRACTION_BIAS,
   FRACTION_COLUMNS,
   FRACTION_OFFSETS,
-  findTokens,
   fractionBases,
   J_PER_KWH,
   type ReadingIndex,
@@ -54,7 +53,8 @@ export function encodeLines(
       stringIds[c][i] = strings.id(l[field]);
     });
     w.x_GpuSeconds.put(i, l.x_GpuSeconds);
-    const r = readings.get(startS[i], l.ResourceId);
+    const ri = readings.indexOf(startS[i], l.ResourceId);
+    const r = ri < 0 ? undefined : readings.readings[ri];
     const done = new Set<LineNumberField>();
     if (r !== undefined && lengthS[i] > 0) {
       const bases = fractionBases(r);
@@ -84,7 +84,7 @@ export function encodeLines(
         });
       }
     }
-    const tc = findTokens(r, l.x_Workload, l.SubAccountId);
+    const tc = readings.tokens(ri, l.x_Workload, l.SubAccountId);
     for (const [field, key] of TOKEN_COLUMNS) {
       if (tc !== undefined && sameNumber(tc[key], l[field])) {
         w[field].predicted(i, 0);

@@ -32,27 +32,60 @@ export const TOKEN_COLUMNS = [
   ["x_Requests", "requests"],
 ] as const;
 
-/** First reading per (window start, GPU): the one a line's predictions refer to. */
-export class ReadingIndex {
-  private readonly byKey = new Map<string, GpuReading>();
+/** Past this many token rows a reading's look-ups go through a map (bounds a hostile batch). */
+const SCAN_TOKENS = 16;
 
-  constructor(readings: readonly GpuReading[]) {
-    for (const r of readings) {
-      const k = `${r.windowStartS}\u0000${r.resourceId}`;
-      if (!this.byKey.has(k)) this.byKey.set(k, r);
+/**
+ * First reading per (window start, GPU): the one a line's predictions refer to; and in it,
+ * the first token row of a workload × tenant. Built once per batch on either side.
+ */
+export class ReadingIndex {
+  // Window start → GPU → reading index; nested so no key string is built per look-up.
+  private readonly byStart = new Map<number, Map<string, number>>();
+  private readonly pairs = new Map<number, Map<string, TokenCount>>();
+
+  constructor(readonly readings: readonly GpuReading[]) {
+    for (let i = 0; i < readings.length; i++) {
+      const r = readings[i];
+      let byGpu = this.byStart.get(r.windowStartS);
+      if (byGpu === undefined) {
+        byGpu = new Map();
+        this.byStart.set(r.windowStartS, byGpu);
+      }
+      if (!byGpu.has(r.resourceId)) byGpu.set(r.resourceId, i);
     }
   }
 
-  get(startS: number, resourceId: string): GpuReading | undefined {
-    return this.byKey.get(`${startS}\u0000${resourceId}`);
+  /** Index of the reading, or -1. */
+  indexOf(startS: number, resourceId: string): number {
+    return this.byStart.get(startS)?.get(resourceId) ?? -1;
   }
-}
 
-/** The first token row of a workload × tenant in a reading. */
-export function findTokens(
-  r: GpuReading | undefined,
-  workload: string,
-  tenant: string,
-): TokenCount | undefined {
-  return r?.tokens.find((t) => t.workload === workload && t.tenant === tenant);
+  get(startS: number, resourceId: string): GpuReading | undefined {
+    const i = this.indexOf(startS, resourceId);
+    return i < 0 ? undefined : this.readings[i];
+  }
+
+  /** The first token row of `workload` × `tenant` in reading `i` (-1: none). */
+  tokens(i: number, workload: string, tenant: string): TokenCount | undefined {
+    if (i < 0) return undefined;
+    const list = this.readings[i].tokens;
+    if (list.length <= SCAN_TOKENS) {
+      for (let k = 0; k < list.length; k++) {
+        const t = list[k];
+        if (t.workload === workload && t.tenant === tenant) return t;
+      }
+      return undefined;
+    }
+    let m = this.pairs.get(i);
+    if (m === undefined) {
+      m = new Map();
+      for (const t of list) {
+        const key = `${t.workload}\u0000${t.tenant}`;
+        if (!m.has(key)) m.set(key, t);
+      }
+      this.pairs.set(i, m);
+    }
+    return m.get(`${workload}\u0000${tenant}`);
+  }
 }

@@ -116,8 +116,10 @@ export function readNumberColumn(
   if (planes.length % 8 !== 0) return false;
   const m = planes.length / 8;
   const bytes = new Uint8Array(m * 8);
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < 8; j++) bytes[i * 8 + j] = planes[j * m + i];
+  // Plane by plane: reads stay sequential.
+  for (let j = 0; j < 8; j++) {
+    const plane = j * m;
+    for (let i = 0; i < m; i++) bytes[i * 8 + j] = planes[plane + i];
   }
   const doubles = new Float64Array(bytes.buffer);
   let d = 0;

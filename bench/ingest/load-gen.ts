@@ -54,6 +54,7 @@ await new Promise<void>((ok, fail) =>
 );
 let next = 0;
 let stored = 0;
+const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 await Promise.all(
   Array.from({ length: concurrency }, async () => {
@@ -65,7 +66,8 @@ await Promise.all(
   }),
 );
 const seconds = (performance.now() - t0) / 1000;
+const cpu = process.cpuUsage(cpu0);
 client.close();
 process.stdout.write(
-  `${JSON.stringify({ lines, stored, seconds, bytes, batches: batches.length })}\n`,
+  `${JSON.stringify({ lines, stored, seconds, bytes, batches: batches.length, cpuUs: cpu.user + cpu.system })}\n`,
 );

@@ -1,18 +1,21 @@
 /**
- * One Push: authenticate → envelope (agent permitted? within limits?) → decode → validate each
- * line → store.ingest (durable commit) → Ack. The Ack is built only after the commit resolved.
+ * One Push: authenticate → envelope (agent permitted? within limits?) → decode to columns →
+ * validate each line → store.ingestColumns, or store.ingest with line objects for a store
+ * without it (durable commit) → Ack. The Ack is built only after the commit resolved.
+ * Costs and measurements: docs/collector-ingest.md.
  * Outcomes are values: a gRPC error for calls refused before decoding, an Ack otherwise.
  */
 import { status } from "@grpc/grpc-js";
 import type { Logger } from "pino";
-import { decodeBatch, decodeBatchMeta } from "../../wire/batch-codec.js";
+import { decodeBatchColumns, decodeBatchMeta } from "../../wire/batch-codec.js";
 import { type AckMessage, AckStatus } from "../../wire/collector-service.js";
+import { lineAt, linesFromColumns, TimeTexts } from "../../wire/line-rows.js";
 import type { CollectorLimits } from "../config/types.js";
 import type { Store } from "../store/types.js";
 import { type Identity, mayShipFor } from "./auth.js";
 import type { CollectorMetrics } from "./metrics.js";
 import { readingRows } from "./readings.js";
-import { validateLines } from "./validate.js";
+import { validateColumns } from "./validate-columns.js";
 
 /** How many rejected lines an Ack lists (all are counted). */
 const MAX_LISTED_REJECTIONS = 20;
@@ -88,7 +91,7 @@ export async function handlePush(
       `TW_ERR_INGEST_LIMIT: batch has ${meta.lineCount} lines; limits.max_batch_lines is ${d.limits.max_batch_lines}`,
     );
   }
-  const decoded = decodeBatch(bytes);
+  const decoded = decodeBatchColumns(bytes);
   if (!decoded.ok) return rejected(meta, `TW_ERR_INGEST_DECODE: ${decoded.error.message}`);
   const { lines, readings } = decoded.value;
   if (readings.length > d.limits.max_batch_readings) {
@@ -98,23 +101,33 @@ export async function handlePush(
     );
   }
   const nowMs = (d.nowMs ?? Date.now)();
-  const checked = validateLines(lines, {
+  const checked = validateColumns(lines, {
     agentId: meta.agentId,
     ...(identity.tenants === undefined ? {} : { tenants: identity.tenants }),
     maxStringLength: d.limits.max_string_length,
     latestStartS: Math.floor(nowMs / 1000) + FUTURE_SKEW_S,
   });
-  const rows = readingRows(meta.agentId, readings, checked.valid, d.limits.max_string_length);
+  const first = checked.keep.indexOf(1);
+  const site = first < 0 ? undefined : lineAt(lines, first, new TimeTexts());
+  const rows = readingRows(meta.agentId, readings, site, d.limits.max_string_length);
+  const ids = { agentId: meta.agentId, bootId: meta.bootId, seq: meta.sequence };
   const t0 = performance.now();
   let result: Awaited<ReturnType<Store["ingest"]>>;
   try {
-    result = await d.store.ingest({
-      agentId: meta.agentId,
-      bootId: meta.bootId,
-      seq: meta.sequence,
-      lines: checked.valid,
-      readings: rows.rows,
-    });
+    // Stores that take columns get them as decoded; others get line objects.
+    result = await (d.store.ingestColumns !== undefined
+      ? d.store.ingestColumns({
+          ...ids,
+          lines,
+          keep: checked.keep,
+          kept: checked.valid,
+          readings: rows.rows,
+        })
+      : d.store.ingest({
+          ...ids,
+          lines: linesFromColumns(lines, checked.keep),
+          readings: rows.rows,
+        }));
   } catch (err) {
     d.metrics.batches.inc({ status: "retry" });
     d.logger.error(

@@ -49,13 +49,18 @@ export interface ReadingRows {
   rejected: string[];
 }
 
+/** The site fields a batch's readings take from its (first valid) line. */
+export type LineSite = Pick<
+  UsageLine,
+  "RegionId" | "AvailabilityZone" | "x_Rack" | "x_Lane" | "x_SovereigntyZone"
+>;
+
 export function readingRows(
   agentId: string,
   readings: readonly GpuReading[],
-  lines: readonly UsageLine[],
+  site: LineSite | undefined,
   maxStringLength: number,
 ): ReadingRows {
-  const site = lines[0];
   const metro = site?.RegionId ?? "";
   const hall = site?.AvailabilityZone ?? "";
   const rack = site?.x_Rack ?? "";

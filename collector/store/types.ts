@@ -6,6 +6,7 @@
 import type { Component } from "../../agent/sources/types.js";
 import type { UsageLine } from "../../kernel/src/usage-line.js";
 import type { GpuReading } from "../../wire/gpu-reading.js";
+import type { LineColumnData } from "../../wire/line-columns.js";
 
 /**
  * A usage line as the collector stores it. `x_Model` (the served model, e.g.
@@ -58,6 +59,18 @@ export interface IngestBatch {
   lines: StoredUsageLine[];
   readings: GpuReadingRow[];
   site?: SiteInfo;
+}
+
+/**
+ * An IngestBatch whose lines are the wire decoder's columns (collector fast path): a store
+ * that implements `ingestColumns` stores rows `i` with `keep[i] === 1` (`kept` of them) as
+ * if they had come as objects, and skips building and re-reading 30-field objects per line.
+ * Columns carry no `x_Model` (the wire has none): stored as `""`.
+ */
+export interface IngestColumnsBatch extends Omit<IngestBatch, "lines"> {
+  lines: LineColumnData;
+  keep: Uint8Array;
+  kept: number;
 }
 
 /** Outcome of a committed ingest: stored rows and rows dropped as already stored. */
@@ -150,6 +163,8 @@ export interface RollupQuery extends LineFilter {
 export interface Store extends Component, AnalyticsStore {
   /** Commits lines, readings and agent state in one durable transaction, deduplicated. */
   ingest(batch: IngestBatch): Promise<IngestResult>;
+  /** Optional: `ingest` with the lines as columns (same contract, same dedupe and result). */
+  ingestColumns?(batch: IngestColumnsBatch): Promise<IngestResult>;
   putPriceVersion(version: PriceVersion): Promise<void>;
   priceVersions(): Promise<PriceVersion[]>;
   agents(): Promise<AgentState[]>;
@@ -284,7 +299,11 @@ export interface AnalyticsStore {
    * Writes the lines of `chunk` under `target.version`, updates the rollups and records the
    * range as done, all in one transaction (so a restart never writes a range twice).
    */
-  writeRepricedLines(chunk: ReadingChunk, lines: RepricedLines, target: RepriceTarget): Promise<number>;
+  writeRepricedLines(
+    chunk: ReadingChunk,
+    lines: RepricedLines,
+    target: RepriceTarget,
+  ): Promise<number>;
   /** True when some stored line carries `x_PriceVersion = version`. */
   hasLinesOfVersion(version: string): Promise<boolean>;
   /** Grouped sums of the lines a filter selects (one price version per natural key). */

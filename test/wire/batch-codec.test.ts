@@ -1,9 +1,12 @@
+import { inflateRawSync } from "node:zlib";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { realisticBatch } from "../../bench/wire/realistic-batch.js";
 import { LANES, type UsageLine } from "../../kernel/src/usage-line.js";
 import { decodeBatch, decodeBatchMeta, encodeBatch } from "../../wire/batch-codec.js";
 import type { GpuReading } from "../../wire/gpu-reading.js";
+import { TAG_PREDICTED } from "../../wire/number-column.js";
+import { pb } from "../../wire/proto.js";
 import { formatUtcSeconds } from "../../wire/utc-seconds.js";
 
 const meta = {
@@ -161,6 +164,31 @@ describe("encodeBatch / decodeBatch", () => {
     const dec = decodeBatch(enc.value);
     if (!dec.ok) throw dec.error;
     expectExact(dec.value.lines, lines);
+  });
+
+  it("predicts from readings with many token rows (map look-up, first match wins)", () => {
+    const { lines, readings } = realisticBatch(4, 5);
+    const plain = encodeBatch(lines, readings, meta);
+    const crowded = readings.map((r) => ({
+      ...r,
+      tokens: [
+        ...Array.from({ length: 20 }, (_, k) => ({ ...r.tokens[0], tenant: `other-${k}` })),
+        ...r.tokens,
+        ...r.tokens.map((t) => ({ ...t, promptTokens: t.promptTokens + 1 })),
+      ],
+    }));
+    const enc = encodeBatch(lines, crowded, meta);
+    if (!enc.ok || !plain.ok) throw new Error("encode failed");
+    const dec = decodeBatch(enc.value);
+    if (!dec.ok) throw dec.error;
+    expectExact(dec.value, { meta, lines, readings: crowded });
+    // Usage lines' token columns are still predicted (tag ≥ TAG_PREDICTED), from the first match.
+    const body = pb.BatchBody.decode(inflateRawSync(pb.Batch.decode(enc.value).body));
+    const tags = [...(body.lines?.promptTokens?.tags ?? [])];
+    const usage = lines.map((l) => l.x_LineKind === "usage");
+    expect(tags.filter((t, i) => usage[i] && t >= TAG_PREDICTED).length).toBe(
+      usage.filter(Boolean).length,
+    );
   });
 
   it("decodes the envelope alone", () => {

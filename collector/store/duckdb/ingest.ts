@@ -10,7 +10,7 @@
  */
 import type { DuckDBAppender, DuckDBConnection } from "@duckdb/node-api";
 import { StoreError } from "../errors.js";
-import type { IngestBatch, IngestResult } from "../types.js";
+import type { IngestBatch, IngestColumnsBatch, IngestResult } from "../types.js";
 import type { AgentBook } from "./agents.js";
 import { appendColumns, type Column, type Driver } from "./chunk-writer.js";
 import { compact, count, type DedupeSide, dropStored, firstOccurrences, latest } from "./dedupe.js";
@@ -23,16 +23,17 @@ import {
   type ReadingColumns,
   readingsToColumns,
 } from "./to-columns.js";
+import { wireLinesToColumns } from "./wire-columns.js";
 
 /** A validated batch in columns, ready to commit. */
 export interface Prepared {
-  batch: IngestBatch;
+  batch: Omit<IngestBatch, "lines" | "readings">;
   lines: Columnar;
   readings: ReadingColumns;
 }
 
 /** Validates and converts a batch; throws TW_ERR_STORE_BATCH for a malformed one. */
-export function prepare(batch: IngestBatch): Prepared {
+export function prepare(batch: IngestBatch | IngestColumnsBatch): Prepared {
   const context = { agentId: String(batch.agentId), seq: batch.seq };
   if (typeof batch.agentId !== "string" || typeof batch.bootId !== "string") {
     throw new StoreError("TW_ERR_STORE_BATCH", "agentId and bootId must be strings", context);
@@ -43,7 +44,10 @@ export function prepare(batch: IngestBatch): Prepared {
   try {
     return {
       batch,
-      lines: linesToColumns(batch.lines),
+      lines:
+        "keep" in batch
+          ? wireLinesToColumns(batch.lines, batch.keep, batch.kept)
+          : linesToColumns(batch.lines),
       readings: readingsToColumns(batch.readings),
     };
   } catch (cause) {

@@ -14,6 +14,7 @@ import type {
   AggregateQuery,
   AggregateRow,
   IngestBatch,
+  IngestColumnsBatch,
   IngestResult,
   LineFilter,
   LineTotals,
@@ -149,7 +150,7 @@ export class DuckDbStore implements Store {
   }
 
   /** Validates now (a bad batch never reaches a transaction), commits with others waiting. */
-  ingest(batch: IngestBatch): Promise<IngestResult> {
+  ingest(batch: IngestBatch | IngestColumnsBatch): Promise<IngestResult> {
     if (this.closed) {
       return Promise.reject(
         new StoreError("TW_ERR_STORE_CLOSED", "store was shut down", { path: this.path }),
@@ -162,6 +163,11 @@ export class DuckDbStore implements Store {
       return Promise.reject(error);
     }
     return this.committer.submit(prepared);
+  }
+
+  /** `ingest` with the lines as wire columns (the collector's path; no line objects). */
+  ingestColumns(batch: IngestColumnsBatch): Promise<IngestResult> {
+    return this.ingest(batch);
   }
 
   private async commit(group: Prepared[]): Promise<IngestResult[]> {

@@ -1,0 +1,88 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DuckDbStore } from "../../../collector/store/duckdb/store.js";
+import { linesToColumns } from "../../../collector/store/duckdb/to-columns.js";
+import { wireLinesToColumns } from "../../../collector/store/duckdb/wire-columns.js";
+import type { StoredUsageLine } from "../../../collector/store/types.js";
+import { columnsOf } from "../../helpers/line-columns.js";
+import { generateUsage } from "../../helpers/usage-lines.js";
+
+// The wire carries no x_Model: compare with lines that have none.
+const lines: StoredUsageLine[] = generateUsage({ agents: 1, gpusPerAgent: 4, windows: 40 })
+  .lines.sort((a, b) => a.ChargePeriodStart.localeCompare(b.ChargePeriodStart))
+  .map(({ x_Model: _, ...l }) => l);
+
+const keepEvery = (n: number, k: number) =>
+  Uint8Array.from({ length: n }, (_, i) => +(i % k !== 0));
+const kept = (keep: Uint8Array) => keep.reduce((s, x) => s + x, 0);
+
+describe("wireLinesToColumns", () => {
+  it("yields what linesToColumns yields for the kept lines", () => {
+    const keep = keepEvery(lines.length, 3);
+    const got = wireLinesToColumns(columnsOf(lines), keep, kept(keep));
+    const want = linesToColumns(lines.filter((_, i) => keep[i] === 1));
+    expect(got.rowCount).toBe(want.rowCount);
+    expect(got.keys).toEqual(want.keys);
+    expect(got.timeUs).toEqual(want.timeUs);
+    expect(got.columns).toEqual(want.columns);
+    const all = new Uint8Array(lines.length).fill(1);
+    const whole = wireLinesToColumns(columnsOf(lines), all, lines.length);
+    expect(whole.keys).toEqual(linesToColumns(lines).keys);
+    expect(whole.columns).toEqual(linesToColumns(lines).columns);
+  });
+
+  it("refuses inconsistent keep flags and non-finite numbers", () => {
+    const cols = columnsOf(lines.slice(0, 4));
+    expect(() => wireLinesToColumns(cols, new Uint8Array(4).fill(1), 3)).toThrow(/keep/);
+    cols.numbers.x_CarbonG[2] = Number.NaN;
+    expect(() => wireLinesToColumns(cols, new Uint8Array(4).fill(1), 4)).toThrow(
+      /TW_ERR_STORE_BATCH.*row 2, x_CarbonG/,
+    );
+  });
+});
+
+describe("DuckDbStore.ingestColumns", () => {
+  let dir: string;
+  let store: DuckDbStore;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), "tw-wire-cols-"));
+    store = new DuckDbStore({ path: join(dir, "tw.duckdb") });
+    await store.start();
+  });
+  afterEach(async () => {
+    await store.shutdown();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("stores the kept rows and dedupes against object batches in the same commit", async () => {
+    const agentId = lines[0].x_AgentId;
+    const head = { agentId, bootId: "b1", readings: [] };
+    const first = lines.slice(0, 100);
+    const keep = keepEvery(first.length, 10);
+    const results = await Promise.all([
+      store.ingestColumns({
+        ...head,
+        seq: 1,
+        lines: columnsOf(first),
+        keep,
+        kept: kept(keep),
+      }),
+      store.ingest({ ...head, seq: 2, lines: lines.slice(0, 150) }),
+    ]);
+    expect(results.map((r) => [r.inserted, r.duplicates])).toEqual([
+      [90, 0],
+      [60, 90],
+    ]);
+    expect((await store.lineTotals()).lines).toBe(150);
+    const again = await store.ingestColumns({
+      ...head,
+      seq: 3,
+      lines: columnsOf(first),
+      keep,
+      kept: kept(keep),
+    });
+    expect([again.inserted, again.duplicates]).toEqual([0, 90]);
+  });
+});
