@@ -25,7 +25,9 @@ export function collectorCommand(): Command {
       }
       process.stderr.write(
         `collector: gRPC on ${collector.address}, metrics on http://${collector.metricsAddress}/metrics${
-          collector.queryAddress === undefined ? "" : `, query API on http://${collector.queryAddress}/`
+          collector.queryAddress === undefined
+            ? ""
+            : `, query API on http://${collector.queryAddress}/`
         }\n`,
       );
       await runUntilSignal(() => collector.shutdown());

@@ -119,7 +119,13 @@ function applyDefaults(
 async function readTokensFile<T>(
   path: string,
   issues: RawIssue[],
-  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: Parameters<typeof fromZod>[0] } } },
+  schema: {
+    safeParse(
+      v: unknown,
+    ):
+      | { success: true; data: T }
+      | { success: false; error: { issues: Parameters<typeof fromZod>[0] } };
+  },
   at: Path,
 ): Promise<T | Record<string, never>> {
   let raw: unknown;
@@ -187,7 +193,10 @@ export async function parseCollectorConfig(
   const fileTokens =
     parsed.data.auth?.tokens_file === undefined
       ? {}
-      : await readTokensFile(parsed.data.auth.tokens_file, raw, tokensSchema, ["auth", "tokens_file"]);
+      : await readTokensFile(parsed.data.auth.tokens_file, raw, tokensSchema, [
+          "auth",
+          "tokens_file",
+        ]);
   const queryFile = parsed.data.query?.tokens_file;
   const queryFileTokens =
     queryFile === undefined

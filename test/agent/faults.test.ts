@@ -29,8 +29,16 @@ describe("faulty exporters during a live run", () => {
     sim = await startSimulator({ gpus: 4, workloads: 2, tenants: 2, seed: 3 });
     const dir = mkdtempSync(join(tmpdir(), "tw-faults-"));
     const text = sim
-      .agentConfig({ windowS: 2, listen: "127.0.0.1:0", spoolDir: join(dir, "spool"), sink: join(dir, "l.ndjson") })
-      .replace("sources:", "sources:\n  - { name: dead, kind: vllm, url: \"http://127.0.0.1:9/metrics\", timeout_s: 1 }");
+      .agentConfig({
+        windowS: 2,
+        listen: "127.0.0.1:0",
+        spoolDir: join(dir, "spool"),
+        sink: join(dir, "l.ndjson"),
+      })
+      .replace(
+        "sources:",
+        'sources:\n  - { name: dead, kind: vllm, url: "http://127.0.0.1:9/metrics", timeout_s: 1 }',
+      );
     const lines: UsageLine[] = [];
     agent = await startAgent({
       config: parseAgentConfig(text, "faults.yaml"),
@@ -51,8 +59,12 @@ describe("faulty exporters during a live run", () => {
     const windows = new Set(lines.map((l) => l.ChargePeriodStart));
     expect(windows.size).toBeGreaterThanOrEqual(2);
     expect(lines.some((l) => l.x_GenerationTokens > 0)).toBe(true);
-    expect(await metric(agent!, "tokenwatt_scrape_errors_total", 'source="dead"')).toBeGreaterThan(0);
-    expect(await metric(agent!, "tokenwatt_scrape_errors_total", 'source="vllm-b",reason="timeout"')).toBeGreaterThan(0);
+    expect(await metric(agent!, "tokenwatt_scrape_errors_total", 'source="dead"')).toBeGreaterThan(
+      0,
+    );
+    expect(
+      await metric(agent!, "tokenwatt_scrape_errors_total", 'source="vllm-b",reason="timeout"'),
+    ).toBeGreaterThan(0);
     const garbage =
       (await metric(agent!, "tokenwatt_scrape_errors_total", 'source="gateway",reason="parse"')) +
       (await metric(agent!, "tokenwatt_rejected_samples_total", 'source="gateway"'));

@@ -7,7 +7,12 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { credentials, Metadata, makeGenericClientConstructor, type ServiceError } from "@grpc/grpc-js";
+import {
+  credentials,
+  Metadata,
+  makeGenericClientConstructor,
+  type ServiceError,
+} from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { queryService } from "../../collector/query/grpc-service.js";
@@ -44,7 +49,9 @@ describe("collector with a query section", () => {
         },
       }),
     );
-    child = spawn(process.execPath, [CLI, "collector", "--config", config], { stdio: ["ignore", "ignore", "pipe"] });
+    child = spawn(process.execPath, [CLI, "collector", "--config", config], {
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     let err = "";
     await new Promise<void>((resolve, reject) => {
       child.stderr!.on("data", (d: Buffer) => {
@@ -59,7 +66,12 @@ describe("collector with a query section", () => {
       child.on("close", () => reject(new Error(`collector exited: ${err}`)));
     });
     for (const b of toBatches(data, 500)) {
-      const bytes = encodeBatch(b.lines, b.readings, { agentId: b.agentId, bootId: b.bootId, sequence: b.seq, createdUnixMs: Date.now() });
+      const bytes = encodeBatch(b.lines, b.readings, {
+        agentId: b.agentId,
+        bootId: b.bootId,
+        sequence: b.seq,
+        createdUnixMs: Date.now(),
+      });
       if (!bytes.ok) throw bytes.error;
       const r = await pushRaw(grpcAddr, credentials.createInsecure(), bytes.value);
       if (!r.ok) throw r.error;
@@ -71,31 +83,46 @@ describe("collector with a query section", () => {
 
   it("answers over HTTP, scoped by the credential", async () => {
     const get = (path: string, token?: string) =>
-      fetch(`http://${httpAddr}${path}`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+      fetch(
+        `http://${httpAddr}${path}`,
+        token ? { headers: { authorization: `Bearer ${token}` } } : {},
+      );
     const all = await get("/v1/figures/spend-by-tenant", OPERATOR);
     expect(all.status).toBe(200);
     const body = (await all.json()) as { rows: { tenant: string; effectiveCost: number }[] };
-    const acmeCost = data.lines.filter((l) => l.SubAccountId === "acme").reduce((s, l) => s + l.EffectiveCost, 0);
+    const acmeCost = data.lines
+      .filter((l) => l.SubAccountId === "acme")
+      .reduce((s, l) => s + l.EffectiveCost, 0);
     expect(body.rows.find((r) => r.tenant === "acme")?.effectiveCost).toBeCloseTo(acmeCost, 6);
     expect(body.rows.length).toBeGreaterThan(1);
-    const scoped = (await (await get("/v1/figures/spend-by-tenant", ACME)).json()) as { rows: { tenant: string }[] };
+    const scoped = (await (await get("/v1/figures/spend-by-tenant", ACME)).json()) as {
+      rows: { tenant: string }[];
+    };
     expect(scoped.rows.map((r) => r.tenant)).toEqual(["acme"]);
     expect((await get("/v1/figures/spend-by-tenant")).status).toBe(401);
     expect((await get("/v1/figures/spend-by-tenant?tenant=globex", ACME)).status).toBe(403);
-    const sov = (await (await get("/v1/figures/sovereignty-hit-rate", ACME)).json()) as { rows: { hitRate: number }[] };
+    const sov = (await (await get("/v1/figures/sovereignty-hit-rate", ACME)).json()) as {
+      rows: { hitRate: number }[];
+    };
     expect(sov.rows[0].hitRate).toBeGreaterThanOrEqual(0);
   });
 
   it("answers over gRPC on the collector's own port", async () => {
     const Ctor = makeGenericClientConstructor(queryService, "Query");
     const client = new Ctor(grpcAddr, credentials.createInsecure()) as unknown as {
-      figure(r: tokenwatt.v1.QueryRequest, m: Metadata, cb: (e: ServiceError | null, r?: tokenwatt.v1.QueryResponse) => void): void;
+      figure(
+        r: tokenwatt.v1.QueryRequest,
+        m: Metadata,
+        cb: (e: ServiceError | null, r?: tokenwatt.v1.QueryResponse) => void,
+      ): void;
       close(): void;
     };
     const md = new Metadata();
     md.set("authorization", `Bearer ${OPERATOR}`);
     const res = await new Promise<tokenwatt.v1.QueryResponse>((resolve, reject) =>
-      client.figure(pb.QueryRequest.create({ figure: "tokens-per-second-per-mw" }), md, (e, r) => (e ? reject(e) : resolve(r!))),
+      client.figure(pb.QueryRequest.create({ figure: "tokens-per-second-per-mw" }), md, (e, r) =>
+        e ? reject(e) : resolve(r!),
+      ),
     );
     client.close();
     const tokens = data.lines.reduce((s, l) => s + l.x_PromptTokens + l.x_GenerationTokens, 0);

@@ -24,10 +24,14 @@ export function dcgmBody(points: GpuPoint[]): string {
   ];
   const labels = (p: GpuPoint) =>
     `gpu="${p.index}",UUID="${p.uuid}",device="nvidia${p.index}",modelName="${MODEL}",Hostname="h1"`;
-  for (const p of points) if (p.powerW !== undefined) out.push(`DCGM_FI_DEV_POWER_USAGE{${labels(p)}} ${p.powerW}`);
+  for (const p of points)
+    if (p.powerW !== undefined) out.push(`DCGM_FI_DEV_POWER_USAGE{${labels(p)}} ${p.powerW}`);
   out.push("# TYPE DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION counter");
   for (const p of points) {
-    if (p.energyJ !== undefined) out.push(`DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION{${labels(p)}} ${Math.round(p.energyJ * 1000)}`);
+    if (p.energyJ !== undefined)
+      out.push(
+        `DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION{${labels(p)}} ${Math.round(p.energyJ * 1000)}`,
+      );
   }
   return `${out.join("\n")}\n`;
 }
@@ -54,14 +58,21 @@ export function vllmBody(model: string, t: TokenPoint): string {
   ].join("\n");
 }
 
-export function litellmBody(model: string, byTeam: Record<string, { input: number; output: number }>): string {
+export function litellmBody(
+  model: string,
+  byTeam: Record<string, { input: number; output: number }>,
+): string {
   const out = ["# TYPE litellm_input_tokens_metric_total counter"];
   for (const [team, v] of Object.entries(byTeam)) {
-    out.push(`litellm_input_tokens_metric_total{team="${team}",requested_model="${model}"} ${v.input}`);
+    out.push(
+      `litellm_input_tokens_metric_total{team="${team}",requested_model="${model}"} ${v.input}`,
+    );
   }
   out.push("# TYPE litellm_output_tokens_metric_total counter");
   for (const [team, v] of Object.entries(byTeam)) {
-    out.push(`litellm_output_tokens_metric_total{team="${team}",requested_model="${model}"} ${v.output}`);
+    out.push(
+      `litellm_output_tokens_metric_total{team="${team}",requested_model="${model}"} ${v.output}`,
+    );
   }
   return `${out.join("\n")}\n`;
 }
@@ -73,16 +84,43 @@ export interface Scenario {
 }
 
 /** The config every hand-computed case shares: 10 s windows, fixed prices, idle 100 W. */
-export function scenarioConfig(extra: { idle?: "spread" | "separate"; gateway?: boolean; gpus?: number[] } = {}) {
+export function scenarioConfig(
+  extra: { idle?: "spread" | "separate"; gateway?: boolean; gpus?: number[] } = {},
+) {
   return {
     agent: { id: "hand", window_s: 10, scrape_interval_s: 1, max_gap_s: 3, sink: "/dev/null" },
-    site: { metro: "fra", region_name: "Frankfurt", hall: "fra2", rack: "r12", lane: "colocated", sovereignty_zone: "EU", provider: "Example" },
-    prices: { currency: "USD", energy_per_kwh: 0.2, gpu_hour: 3.6, lane_discount: 0.1, carbon_g_per_kwh: 400, embodied_g_per_gpu_hour: 36, pue: 1.5 },
+    site: {
+      metro: "fra",
+      region_name: "Frankfurt",
+      hall: "fra2",
+      rack: "r12",
+      lane: "colocated",
+      sovereignty_zone: "EU",
+      provider: "Example",
+    },
+    prices: {
+      currency: "USD",
+      energy_per_kwh: 0.2,
+      gpu_hour: 3.6,
+      lane_discount: 0.1,
+      carbon_g_per_kwh: 400,
+      embodied_g_per_gpu_hour: 36,
+      pue: 1.5,
+    },
     gpus: { idle_w: { default: 100, by_model: {} }, ceiling_w: 1500 },
     sources: [
       { name: "dcgm", kind: "dcgm", url: "http://127.0.0.1:9400/metrics" },
       { name: "vllm-a", kind: "vllm", url: "http://127.0.0.1:8000/metrics" },
-      ...(extra.gateway ? [{ name: "gateway", kind: "litellm", url: "http://127.0.0.1:4000/metrics", label: "team" }] : []),
+      ...(extra.gateway
+        ? [
+            {
+              name: "gateway",
+              kind: "litellm",
+              url: "http://127.0.0.1:4000/metrics",
+              label: "team",
+            },
+          ]
+        : []),
     ],
     workloads: [
       {
@@ -97,7 +135,10 @@ export function scenarioConfig(extra: { idle?: "spread" | "separate"; gateway?: 
   };
 }
 
-export function writeScenario(config: object, lines: { ts: number; source: string; body: string }[]): Scenario {
+export function writeScenario(
+  config: object,
+  lines: { ts: number; source: string; body: string }[],
+): Scenario {
   const dir = mkdtempSync(join(tmpdir(), "tw-replay-"));
   const configPath = join(dir, "agent.yaml");
   const capturePath = join(dir, "capture.ndjson");

@@ -8,7 +8,10 @@ export const CLI = resolve(REPO_ROOT, "dist/cli/main.js");
 
 /** Fails loudly when the CLI was not built: `npm ci` builds it, or `npm run build`. */
 export function requireBuiltCli(): void {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` (npm ci does it) before the CLI tests`);
+  if (!existsSync(CLI))
+    throw new Error(
+      `${CLI} is missing: run \`npm run build\` (npm ci does it) before the CLI tests`,
+    );
 }
 
 export interface CliResult {

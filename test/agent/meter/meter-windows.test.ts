@@ -2,6 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
+import { stringify } from "yaml";
 import { planFromConfig } from "../../../agent/bootstrap.js";
 import { parseAgentConfig } from "../../../agent/config/index.js";
 import { IdleLearner } from "../../../agent/meter/idle-learner.js";
@@ -10,7 +11,6 @@ import { IdleStateStore } from "../../../agent/runtime/idle-state-store.js";
 import type { Scrape } from "../../../agent/sources/types.js";
 import { builtInIdleW } from "../../../kernel/src/idle-table.js";
 import { referenceKernel } from "../../../kernel/src/reference.js";
-import { stringify } from "yaml";
 import { GPU0, MODEL, scenarioConfig, T0 } from "../../helpers/capture-builder.js";
 
 const config = parseAgentConfig(stringify(scenarioConfig()), "meter.yaml");
@@ -27,7 +27,16 @@ const tok = (t: number, gen: number): Scrape => ({
   timeMs: t * 1000,
   source: "vllm-a",
   gpus: [],
-  tokens: [{ key: "engine=0", model: "llama", promptTokens: 0, cachedTokens: 0, generationTokens: gen, requests: 0 }],
+  tokens: [
+    {
+      key: "engine=0",
+      model: "llama",
+      promptTokens: 0,
+      cachedTokens: 0,
+      generationTokens: gen,
+      requests: 0,
+    },
+  ],
   series: [],
   discarded: 0,
 });
@@ -46,7 +55,9 @@ function sumGen(meter: Meter, scrapes: Scrape[]): { gen: number; windows: number
 
 describe("meter windows", () => {
   test("a dead token source delays a window by the grace only, and its later count is not lost", () => {
-    const meter = new Meter(referenceKernel, planFromConfig(config, new IdleLearner()), { graceS: 4 });
+    const meter = new Meter(referenceKernel, planFromConfig(config, new IdleLearner()), {
+      graceS: 4,
+    });
     const scrapes: Scrape[] = [];
     // vLLM answers at T0 and T0+1 (100 tokens), then is silent until T0+25 when it reports 700.
     scrapes.push(tok(T0, 0), tok(T0 + 1, 100));
@@ -60,7 +71,9 @@ describe("meter windows", () => {
   });
 
   test("a window closes only when every GPU and token source has scraped past its end", () => {
-    const meter = new Meter(referenceKernel, planFromConfig(config, new IdleLearner()), { graceS: 100 });
+    const meter = new Meter(referenceKernel, planFromConfig(config, new IdleLearner()), {
+      graceS: 100,
+    });
     expect(meter.ingest(tok(T0, 0))).toHaveLength(0);
     for (let i = 0; i <= 12; i++) expect(meter.ingest(gpu(T0 + i, 300))).toHaveLength(0);
     const done = meter.ingest(tok(T0 + 10, 50));
@@ -80,7 +93,12 @@ describe("meter windows", () => {
       const p = i === 3 ? Number.NaN : i === 4 ? 9.3e18 : i === 5 ? 5000 : i === 6 ? -1 : 300;
       out.push(...meter.ingest(gpu(T0 + i, p)), ...meter.ingest(tok(T0 + i, i)));
     }
-    expect(rejects.sort()).toEqual(["dcgm:invalid", "dcgm:invalid", "dcgm:invalid", "dcgm:over_ceiling"]);
+    expect(rejects.sort()).toEqual([
+      "dcgm:invalid",
+      "dcgm:invalid",
+      "dcgm:invalid",
+      "dcgm:over_ceiling",
+    ]);
     expect(out).toHaveLength(1);
     // Samples 3..6 dropped: the interval 2 → 7 is 5 s > max_gap 3 s, a gap.
     expect(out[0].gpus[0].energyJ).toBeCloseTo(300 * 5, 9);
@@ -100,10 +118,15 @@ describe("meter windows", () => {
     expect(again.idleW(GPU0)).toBe(61);
     // And the plan uses it for a GPU under `idle_w.default: learn`.
     const learnConfig = parseAgentConfig(
-      stringify({ ...scenarioConfig(), gpus: { idle_w: { default: "learn", by_model: {} }, ceiling_w: 1500 } }),
+      stringify({
+        ...scenarioConfig(),
+        gpus: { idle_w: { default: "learn", by_model: {} }, ceiling_w: 1500 },
+      }),
       "learn.yaml",
     );
     expect(planFromConfig(learnConfig, again).idleW(GPU0, MODEL)).toBe(61);
-    expect(planFromConfig(learnConfig, new IdleLearner()).idleW(GPU0, MODEL)).toBe(builtInIdleW(MODEL));
+    expect(planFromConfig(learnConfig, new IdleLearner()).idleW(GPU0, MODEL)).toBe(
+      builtInIdleW(MODEL),
+    );
   });
 });

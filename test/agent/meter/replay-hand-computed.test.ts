@@ -15,7 +15,10 @@ import { runCli } from "../../helpers/cli.js";
 import { replayToLines } from "../../helpers/replay.js";
 
 const close = (a: number, b: number) => expect(a).toBeCloseTo(b, 9);
-const tokens = (i: number) => ({ source: "vllm-a", body: vllmBody("llama", { prompt: 100 * i, gen: 50 * i, requests: i }) });
+const tokens = (i: number) => ({
+  source: "vllm-a",
+  body: vllmBody("llama", { prompt: 100 * i, gen: 50 * i, requests: i }),
+});
 
 /** Energy cost, GPU cost and carbon of a line, by the formulas of docs/metering-model.md. */
 function expectPriced(line: Record<string, unknown>, facilityJ: number, gpuS: number) {
@@ -32,7 +35,10 @@ describe("replay of hand-computed captures", () => {
   test("constant 400 W for a 10 s window", async () => {
     const s = writeScenario(
       scenarioConfig(),
-      everySecond((i) => [{ source: "dcgm", body: dcgmBody([{ uuid: GPU0, index: 0, powerW: 400 }]) }, tokens(i)]),
+      everySecond((i) => [
+        { source: "dcgm", body: dcgmBody([{ uuid: GPU0, index: 0, powerW: 400 }]) },
+        tokens(i),
+      ]),
     );
     const { lines, summary } = await replayToLines(s.configPath, s.capturePath);
     expect(summary.windows).toBe(1);
@@ -40,7 +46,12 @@ describe("replay of hand-computed captures", () => {
     const l = lines[0];
     expect(l.ChargePeriodStart).toBe("2026-01-01T00:00:00Z");
     expect(l.ChargePeriodEnd).toBe("2026-01-01T00:00:10Z");
-    expect([l.ResourceId, l.x_Workload, l.SubAccountId, l.x_LineKind]).toEqual([GPU0, "llama", "acme", "usage"]);
+    expect([l.ResourceId, l.x_Workload, l.SubAccountId, l.x_LineKind]).toEqual([
+      GPU0,
+      "llama",
+      "acme",
+      "usage",
+    ]);
     close(l.x_GpuEnergyJ, 4000);
     close(l.x_IdleEnergyJ, 1000); // 100 W × 10 s, spread onto the only tenant
     close(l.x_FacilityEnergyJ, 6000); // PUE 1.5
@@ -55,7 +66,10 @@ describe("replay of hand-computed captures", () => {
   test("a linear ramp from 100 W to 1000 W integrates exactly", async () => {
     const s = writeScenario(
       scenarioConfig(),
-      everySecond((i) => [{ source: "dcgm", body: dcgmBody([{ uuid: GPU0, index: 0, powerW: 100 + 90 * i }]) }, tokens(i)]),
+      everySecond((i) => [
+        { source: "dcgm", body: dcgmBody([{ uuid: GPU0, index: 0, powerW: 100 + 90 * i }]) },
+        tokens(i),
+      ]),
     );
     const { lines } = await replayToLines(s.configPath, s.capturePath);
     close(lines[0].x_GpuEnergyJ, 5500);
@@ -66,7 +80,10 @@ describe("replay of hand-computed captures", () => {
     const s = writeScenario(
       scenarioConfig(),
       everySecond((i) => [
-        { source: "dcgm", body: dcgmBody([{ uuid: GPU0, index: 0, powerW: 400, energyJ: energy(i) }]) },
+        {
+          source: "dcgm",
+          body: dcgmBody([{ uuid: GPU0, index: 0, powerW: 400, energyJ: energy(i) }]),
+        },
         tokens(i),
       ]),
     );
@@ -78,7 +95,9 @@ describe("replay of hand-computed captures", () => {
     const s = writeScenario(
       scenarioConfig(),
       everySecond((i) => [
-        ...(i >= 4 && i <= 7 ? [] : [{ source: "dcgm", body: dcgmBody([{ uuid: GPU0, index: 0, powerW: 400 }]) }]),
+        ...(i >= 4 && i <= 7
+          ? []
+          : [{ source: "dcgm", body: dcgmBody([{ uuid: GPU0, index: 0, powerW: 400 }]) }]),
         tokens(i),
       ]),
     );
@@ -95,7 +114,13 @@ describe("replay of hand-computed captures", () => {
       everySecond((i) => [
         { source: "dcgm", body: dcgmBody([{ uuid: GPU0, index: 0, powerW: 400 }]) },
         tokens(i),
-        { source: "gateway", body: litellmBody("llama", { a: { input: 30 * i, output: 15 * i }, b: { input: 10 * i, output: 5 * i } }) },
+        {
+          source: "gateway",
+          body: litellmBody("llama", {
+            a: { input: 30 * i, output: 15 * i },
+            b: { input: 10 * i, output: 5 * i },
+          }),
+        },
       ]),
     );
     const { lines } = await replayToLines(s.configPath, s.capturePath);
@@ -112,12 +137,19 @@ describe("replay of hand-computed captures", () => {
     const s = writeScenario(
       scenarioConfig({ idle: "separate" }),
       everySecond((i) => [
-        { source: "dcgm", body: dcgmBody([{ uuid: GPU0, index: 0, powerW: 400 }, { uuid: GPU1, index: 1, powerW: 200 }]) },
+        {
+          source: "dcgm",
+          body: dcgmBody([
+            { uuid: GPU0, index: 0, powerW: 400 },
+            { uuid: GPU1, index: 1, powerW: 200 },
+          ]),
+        },
         tokens(i),
       ]),
     );
     const { lines } = await replayToLines(s.configPath, s.capturePath);
-    const key = (l: (typeof lines)[number]) => `${l.ResourceId}/${l.x_Workload}/${l.SubAccountId}/${l.x_LineKind}`;
+    const key = (l: (typeof lines)[number]) =>
+      `${l.ResourceId}/${l.x_Workload}/${l.SubAccountId}/${l.x_LineKind}`;
     const by = Object.fromEntries(lines.map((l) => [key(l), l]));
     expect(Object.keys(by).sort()).toEqual([
       `${GPU0}/llama/acme/idle`,
@@ -143,16 +175,28 @@ describe("replay of hand-computed captures", () => {
   test("tokenwatt replay prints NDJSON on stdout, reports a malformed line by number and exits non-zero", async () => {
     const s = writeScenario(
       scenarioConfig(),
-      everySecond((i) => [{ source: "dcgm", body: dcgmBody([{ uuid: GPU0, index: 0, powerW: 400 }]) }, tokens(i)]),
+      everySecond((i) => [
+        { source: "dcgm", body: dcgmBody([{ uuid: GPU0, index: 0, powerW: 400 }]) },
+        tokens(i),
+      ]),
     );
     const good = await runCli(["replay", "--config", s.configPath, "--capture", s.capturePath]);
     expect(good.code).toBe(0);
-    const printed = good.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const printed = good.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(printed).toHaveLength(1);
     expect(printed[0].x_GpuEnergyJ).toBeCloseTo(4000, 9);
 
     appendFileSync(s.capturePath, '{"ts": "soon", "source": "dcgm", "body": ""}\nnot json\n');
-    const bad = await runCli(["replay", "--config", s.capturePath.replace("capture.ndjson", "agent.yaml"), "--capture", s.capturePath]);
+    const bad = await runCli([
+      "replay",
+      "--config",
+      s.capturePath.replace("capture.ndjson", "agent.yaml"),
+      "--capture",
+      s.capturePath,
+    ]);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/capture\.ndjson:23: rejected: `ts` must be/);
     expect(bad.stderr).toMatch(/capture\.ndjson:24: rejected: not JSON/);
