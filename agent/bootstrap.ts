@@ -91,6 +91,7 @@ export function linesOfWindow(plan: MeterPlan, w: WindowResult): UsageLine[] {
     readingGpuUuid: w.gpus.map((g) => g.uuid),
     readingGpuModel: w.gpus.map((g) => g.model),
     workloadNames: w.workloads,
+    workloadModels: w.workloadModels,
     tenantNames: w.tenants,
     site: {
       metro: plan.site.metro,

@@ -15,6 +15,7 @@ export const LINE_STRING_COLUMNS = [
   ["x_SovereigntyZone", "sovereigntyZone"],
   ["BillingCurrency", "billingCurrency"],
   ["x_PriceVersion", "priceVersion"],
+  ["x_Model", "model"],
 ] as const satisfies readonly (readonly [keyof UsageLine, string])[];
 
 /** Numeric usage-line field → LineBlock field, in decode order (predictors read earlier columns). */

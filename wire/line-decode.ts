@@ -58,6 +58,11 @@ export function decodeLines(
   }
   const b = block!;
   for (const [field, key] of LINE_STRING_COLUMNS) {
+    // Batches from agents older than the x_Model column carry none: the model is unknown.
+    if (key === "model" && (b[key] ?? []).length === 0) {
+      text[field] = new Array<string>(n).fill("");
+      continue;
+    }
     const col = lookupStrings(table, b[key], n);
     if (!col) return bad(`string column ${key}`);
     text[field] = col;

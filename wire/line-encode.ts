@@ -50,7 +50,7 @@ export function encodeLines(
       });
     }
     LINE_STRING_COLUMNS.forEach(([field], c) => {
-      stringIds[c][i] = strings.id(l[field]);
+      stringIds[c][i] = strings.id(l[field] ?? "");
     });
     w.x_GpuSeconds.put(i, l.x_GpuSeconds);
     const ri = readings.indexOf(startS[i], l.ResourceId);

@@ -55,6 +55,7 @@ export function lineAt(cols: LineColumnData, i: number, times: TimeTexts): Usage
     EffectiveCost: v.EffectiveCost[i],
     x_CarbonG: v.x_CarbonG[i],
     x_PriceVersion: t.x_PriceVersion[i],
+    ...(t.x_Model[i] === "" ? {} : { x_Model: t.x_Model[i] }),
   };
 }
 

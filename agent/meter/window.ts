@@ -24,6 +24,8 @@ export interface WindowResult {
   output: Stage2Output;
   gpus: GpuWindowFacts[];
   workloads: string[];
+  /** Per workload: its configured model, else the one model its token source reported, else "". */
+  workloadModels: string[];
   tenants: string[];
   /** Token counts of workloads whose GPUs reported nothing in the window (not attributable). */
   unattributedTokens: number;
@@ -156,6 +158,7 @@ export function meterWindow(
     output,
     gpus: facts,
     workloads: built.workloads,
+    workloadModels: plan.workloads.map((w) => w.model ?? servedModel(w, tokenSeries)),
     tenants: built.tenants,
     unattributedTokens: built.unattributed,
   };
@@ -329,4 +332,12 @@ function splitByTenant(
  */
 function byCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The model a workload's token source reported, when it reported exactly one. */
+function servedModel(w: WorkloadPlan, tokenSeries: TokenSeries[]): string {
+  const models = new Set<string>();
+  for (const s of tokenSeries)
+    if (s.source === w.tokenSource && s.tenant === undefined) models.add(s.model);
+  return models.size === 1 ? [...models][0] : "";
 }

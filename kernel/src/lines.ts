@@ -32,6 +32,8 @@ export interface LineLabels {
   workloadNames: readonly string[];
   tenantNames: readonly string[];
   site: SiteLabels;
+  /** Served model per workload index (x_Model); when given, every line carries x_Model. */
+  workloadModels?: readonly string[];
   /** ISO 4217. */
   currency: string;
   priceVersion: string;
@@ -102,6 +104,9 @@ export function usageLineAt(out: Stage2Output, labels: LineLabels, i: number): U
     EffectiveCost: out.effectiveCost[i],
     x_CarbonG: out.carbonG[i],
     x_PriceVersion: labels.priceVersion,
+    ...(labels.workloadModels === undefined
+      ? {}
+      : { x_Model: out.workload[i] >= 0 ? (labels.workloadModels[out.workload[i]] ?? "") : "" }),
   };
 }
 

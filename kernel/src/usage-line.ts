@@ -39,6 +39,11 @@ export interface UsageLine {
   EffectiveCost: number;
   x_CarbonG: number;
   x_PriceVersion: string;
+  /**
+   * The served model (the workload's `model`, or the model label its token source reported),
+   * when known. An addition to the spec's fields; absent or "" means unknown.
+   */
+  x_Model?: string;
 }
 
 export const LANES = ["public", "reserved", "regional", "colocated", "sovereign"] as const;

@@ -15,7 +15,7 @@ export function columnsOf(rows: readonly UsageLine[]): LineColumnData {
     lengthS[i] = Date.parse(l.ChargePeriodEnd) / 1000 - startS[i];
   });
   const text = Object.fromEntries(
-    LINE_STRING_COLUMNS.map(([f]) => [f, rows.map((l) => l[f] as string)]),
+    LINE_STRING_COLUMNS.map(([f]) => [f, rows.map((l) => l[f] ?? "")]),
   ) as LineColumnData["text"];
   const numbers = Object.fromEntries(
     LINE_NUMBER_COLUMNS.map(([f]) => [f, Float64Array.from(rows, (l) => l[f])]),

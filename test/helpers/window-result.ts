@@ -71,6 +71,7 @@ export function linesOnlyWindow(startS: number, windowS: number): WindowResult {
     },
     gpus: [],
     workloads: [],
+    workloadModels: [],
     tenants: [],
     unattributedTokens: 0,
   };

@@ -52,6 +52,7 @@ describe("replay of hand-computed captures", () => {
       "acme",
       "usage",
     ]);
+    expect(l.x_Model).toBe("llama"); // the model label vLLM reported
     close(l.x_GpuEnergyJ, 4000);
     close(l.x_IdleEnergyJ, 1000); // 100 W × 10 s, spread onto the only tenant
     close(l.x_FacilityEnergyJ, 6000); // PUE 1.5
