@@ -5,6 +5,7 @@
  */
 import type { ClickHouseClient } from "@clickhouse/client";
 import { LANES } from "../../../kernel/src/usage-line.js";
+import { newReadingChunk } from "../reading-columns.js";
 import type { ReadingChunk, TimeRangeS } from "../types.js";
 import { selectArrays } from "./client.js";
 import { chTime } from "./sql.js";
@@ -70,28 +71,7 @@ ORDER BY window_start, agent_id, gpu_uuid, workload, tenant`,
     tokenWorkload: [],
     tokenTenant: [],
   };
-  const chunk: ReadingChunk = {
-    range,
-    count: n,
-    group: new Int32Array(n),
-    lane: new Int32Array(n),
-    windowStartS: new Float64Array(n),
-    windowS: new Float64Array(n),
-    energyJ: new Float64Array(n),
-    coveredS: new Float64Array(n),
-    idleW: new Float64Array(n),
-    hostEnergyJ: new Float64Array(n),
-    facilityEnergyJ: new Float64Array(n),
-    tokens: {
-      count: 0,
-      reading: new Int32Array(0),
-      prompt: new Float64Array(0),
-      cached: new Float64Array(0),
-      gen: new Float64Array(0),
-      requests: new Float64Array(0),
-    },
-    handle: labels,
-  };
+  const chunk: ReadingChunk = newReadingChunk(range, n, labels);
   const rid = new Map<string, number>();
   let group = -1;
   for (let i = 0; i < n; i++) {

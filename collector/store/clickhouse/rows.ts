@@ -5,6 +5,7 @@
  * inside one batch are dropped (first occurrence wins).
  */
 import { StoreError } from "../errors.js";
+import { READING_FIELD } from "../reading-columns.js";
 import type { GpuReadingRow, StoredUsageLine } from "../types.js";
 import { type ChColumn, LINE_COLUMNS, READING_COLUMNS } from "./schema.js";
 
@@ -105,30 +106,6 @@ export function lineRows(
 
 const text = (name: string): ChColumn => ({ name, type: "String" });
 const num = (name: string): ChColumn => ({ name, type: "Float64" });
-
-/** GpuReadingRow field for each reading column. */
-const READING_FIELD: Record<string, keyof GpuReadingRow> = {
-  agent_id: "agentId",
-  window_start: "windowStartS",
-  window_s: "windowS",
-  gpu_uuid: "resourceId",
-  gpu_model: "gpuModel",
-  energy_j: "energyJ",
-  covered_s: "coveredS",
-  idle_w: "idleW",
-  mean_power_w: "meanPowerW",
-  mean_utilization: "meanUtilization",
-  host_energy_j: "hostEnergyJ",
-  facility_energy_j: "facilityEnergyJ",
-  owner_workload: "ownerWorkload",
-  owner_tenant: "ownerTenant",
-  rejected_samples: "rejectedSamples",
-  metro: "metro",
-  hall: "hall",
-  rack: "rack",
-  lane: "lane",
-  sovereignty_zone: "sovereigntyZone",
-};
 
 export function readingRows(
   readings: readonly GpuReadingRow[],

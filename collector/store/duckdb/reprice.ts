@@ -4,6 +4,7 @@
  * transaction. See reprice-sql.ts for the tables involved.
  */
 import type { DuckDBConnection, DuckDBResult } from "@duckdb/node-api";
+import { newReadingChunk } from "../reading-columns.js";
 import type { ReadingChunk, RepricedLines, RepriceTarget, TimeRangeS } from "../types.js";
 import type { DuckDbModule } from "./driver.js";
 import {
@@ -50,28 +51,7 @@ export async function readReadingChunk(
   for (const sql of selectReadings(range.fromS, range.toS)) await c.run(sql);
   const n = await count(c, "rp_readings");
   const agent = new Int32Array(n);
-  const chunk: ReadingChunk = {
-    range,
-    count: n,
-    group: new Int32Array(n),
-    lane: new Int32Array(n),
-    windowStartS: new Float64Array(n),
-    windowS: new Float64Array(n),
-    energyJ: new Float64Array(n),
-    coveredS: new Float64Array(n),
-    idleW: new Float64Array(n),
-    hostEnergyJ: new Float64Array(n),
-    facilityEnergyJ: new Float64Array(n),
-    tokens: {
-      count: 0,
-      reading: new Int32Array(0),
-      prompt: new Float64Array(0),
-      cached: new Float64Array(0),
-      gen: new Float64Array(0),
-      requests: new Float64Array(0),
-    },
-    handle: range,
-  };
+  const chunk: ReadingChunk = newReadingChunk(range, n, range);
   await readColumns(await c.run(READ_READINGS), [
     agent,
     chunk.lane,

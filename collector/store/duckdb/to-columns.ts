@@ -5,6 +5,7 @@
  * `ingest` is called, outside the store's queue, so it overlaps the running commit.
  */
 import { StoreError } from "../errors.js";
+import { READING_FIELD } from "../reading-columns.js";
 import type { GpuReadingRow, StoredUsageLine } from "../types.js";
 import type { Column } from "./chunk-writer.js";
 import { CONTRIBUTION_COLUMNS, type ColumnSpec, LINE_COLUMNS, READING_COLUMNS } from "./schema.js";
@@ -118,30 +119,6 @@ export function linesToColumns(lines: readonly StoredUsageLine[]): Columnar {
   }
   return { columns, rowCount: n, keys, timeUs: columns[0].values as Float64Array };
 }
-
-/** GpuReadingRow field for each reading column. */
-const READING_FIELD: Record<string, keyof GpuReadingRow> = {
-  agent_id: "agentId",
-  window_start: "windowStartS",
-  window_s: "windowS",
-  gpu_uuid: "resourceId",
-  gpu_model: "gpuModel",
-  energy_j: "energyJ",
-  covered_s: "coveredS",
-  idle_w: "idleW",
-  mean_power_w: "meanPowerW",
-  mean_utilization: "meanUtilization",
-  host_energy_j: "hostEnergyJ",
-  facility_energy_j: "facilityEnergyJ",
-  owner_workload: "ownerWorkload",
-  owner_tenant: "ownerTenant",
-  rejected_samples: "rejectedSamples",
-  metro: "metro",
-  hall: "hall",
-  rack: "rack",
-  lane: "lane",
-  sovereignty_zone: "sovereigntyZone",
-};
 
 /** Readings and their token rows; `owner[i]` is the reading row of token row `i`. */
 export interface ReadingColumns {
