@@ -10,16 +10,14 @@
  * one writing process). Progress goes to stderr; a re-run of the same version resumes.
  * Exit codes: 0 done, 1 failed, 2 bad usage or configuration.
  */
-import { readFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
 import { Command, Option } from "commander";
-import { parse as parseYaml } from "yaml";
 import { loadPriceBook, type PriceBook } from "../../collector/reprice/price-book.js";
 import { progressWriter } from "../../collector/reprice/progress.js";
 import { DEFAULT_ATTRIBUTION, reprice } from "../../collector/reprice/reprice.js";
-import { DuckDbStore } from "../../collector/store/duckdb/store.js";
+import { createStore, type StoreConfig } from "../../collector/store/create-store.js";
 import { loadWasmKernel } from "../../kernel/src/wasm-kernel.js";
 import type { CliIo } from "./export.js";
+import { readExportConfig } from "./export-config.js";
 
 export interface RepriceCliOptions {
   db?: string;
@@ -47,11 +45,12 @@ function weight(text: string): number | undefined {
   return text.trim() !== "" && Number.isFinite(v) && v >= 0 ? v : undefined;
 }
 
-async function storePath(o: RepriceCliOptions): Promise<string | undefined> {
-  if (o.db !== undefined) return o.db;
+/** The store to re-price: `--db PATH`, or the collector config's store (DuckDB or ClickHouse). */
+async function storeConfig(o: RepriceCliOptions): Promise<StoreConfig | string | undefined> {
+  if (o.db !== undefined) return { kind: "duckdb", path: o.db };
   if (o.config === undefined) return undefined;
-  const file = (parseYaml(await readFile(o.config, "utf8")) ?? {}) as { store?: { path?: string } };
-  return file.store?.path === undefined ? undefined : resolve(dirname(o.config), file.store.path);
+  const read = await readExportConfig(o.config);
+  return read.ok ? read.config.store : read.message;
 }
 
 export async function runReprice(o: RepriceCliOptions, io: CliIo): Promise<number> {
@@ -72,9 +71,16 @@ export async function runReprice(o: RepriceCliOptions, io: CliIo): Promise<numbe
       ? `--chunk-readings ${o.chunkReadings}: expected a positive integer`
       : "",
   ].filter((s) => s !== "");
-  const db = await storePath(o);
-  if (db === undefined) usage.push("give --db PATH, or --config with store.path");
-  if (usage.length > 0 || fromS === undefined || toS === undefined || db === undefined) {
+  const target = await storeConfig(o);
+  if (target === undefined) usage.push("give --db PATH, or --config with a store section");
+  if (typeof target === "string") usage.push(target);
+  if (
+    usage.length > 0 ||
+    fromS === undefined ||
+    toS === undefined ||
+    target === undefined ||
+    typeof target === "string"
+  ) {
     for (const u of usage) io.err(`TW_ERR_CLI_USAGE: ${u}`);
     return 2;
   }
@@ -85,7 +91,7 @@ export async function runReprice(o: RepriceCliOptions, io: CliIo): Promise<numbe
     io.err(error instanceof Error ? error.message : String(error));
     return 2;
   }
-  const store = new DuckDbStore({ path: db });
+  const store = await createStore(target);
   try {
     await store.start();
     const result = await reprice({
@@ -126,7 +132,7 @@ export function repriceCommand(io: CliIo = { out: console.log, err: console.erro
   return new Command("reprice")
     .description("re-price stored GPU readings with a new price book under a new price version")
     .option("--db <path>", "collector DuckDB file")
-    .option("--config <file>", "collector config (store.path)")
+    .option("--config <file>", "collector config (its store: DuckDB store.path or ClickHouse)")
     .requiredOption("--prices <file>", "price book (see collector/prices.example.yaml)")
     .requiredOption("--from <time>", "first window start, YYYY-MM-DDTHH:mm:ssZ (inclusive)")
     .requiredOption("--to <time>", "last window start, YYYY-MM-DDTHH:mm:ssZ (exclusive)")
