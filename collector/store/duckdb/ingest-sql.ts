@@ -46,13 +46,13 @@ const ROLLUP_SOURCE: Record<(typeof ROLLUP_KEY)[number], string> = {
   price_version: `"x_PriceVersion"`,
 };
 
-/** Adds the lines of ingest `$1` to the hourly rollup. */
-export const UPSERT_ROLLUP = `INSERT INTO rollup_hourly
+/** Adds the lines written under ingest id `$1` to the hourly rollup (each line once). */
+export const ADD_TO_ROLLUP = `INSERT INTO rollup_hourly
 SELECT ${ROLLUP_KEY.map((k) => ROLLUP_SOURCE[k]).join(", ")}, count(*),
   ${ROLLUP_MEASURES.map(([, line]) => `sum(${sqlIdent(line)})`).join(", ")}
 FROM usage_lines
 WHERE x_IngestId = CAST($1 AS BIGINT)
-GROUP BY ALL
+GROUP BY ${ROLLUP_KEY.map((k) => ROLLUP_SOURCE[k]).join(", ")}
 ON CONFLICT DO UPDATE SET lines = lines + EXCLUDED.lines,
   ${ROLLUP_MEASURES.map(([c]) => `${c} = ${c} + EXCLUDED.${c}`).join(",\n  ")}`;
 

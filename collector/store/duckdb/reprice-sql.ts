@@ -6,37 +6,8 @@
  */
 import { LANES } from "../../../kernel/src/usage-line.js";
 import { sqlIdent, sqlString } from "./driver.js";
-import { LINE_COLUMNS, ROLLUP_KEY, ROLLUP_MEASURES } from "./schema.js";
-
-/** Epoch seconds → a TIMESTAMP literal (µs precision, time-zone independent). */
-export function timestampLiteral(epochS: number): string {
-  return `make_timestamp(${Math.round(epochS * 1e6)})`;
-}
-
-/** Rollup dimension column ← usage-line expression, in ROLLUP_KEY order. */
-const ROLLUP_SOURCE: Record<(typeof ROLLUP_KEY)[number], string> = {
-  hour: `date_trunc('hour', "ChargePeriodStart")`,
-  metro: `"RegionId"`,
-  hall: `"AvailabilityZone"`,
-  rack: `"x_Rack"`,
-  lane: `"x_Lane"`,
-  workload: `"x_Workload"`,
-  model: `"x_Model"`,
-  gpu_model: `"x_GpuModel"`,
-  tenant: `"SubAccountId"`,
-  currency: `"BillingCurrency"`,
-  price_version: `"x_PriceVersion"`,
-};
-
-/** Adds the lines written under ingest id `$1` to the hourly rollup (each line once). */
-export const ADD_TO_ROLLUP = `INSERT INTO rollup_hourly
-SELECT ${ROLLUP_KEY.map((k) => ROLLUP_SOURCE[k]).join(", ")}, count(*),
-  ${ROLLUP_MEASURES.map(([, line]) => `sum(${sqlIdent(line)})`).join(", ")}
-FROM usage_lines
-WHERE x_IngestId = CAST($1 AS BIGINT)
-GROUP BY ${ROLLUP_KEY.map((k) => ROLLUP_SOURCE[k]).join(", ")}
-ON CONFLICT DO UPDATE SET lines = lines + EXCLUDED.lines,
-  ${ROLLUP_MEASURES.map(([c]) => `${c} = ${c} + EXCLUDED.${c}`).join(",\n  ")}`;
+import { timestampLiteral } from "./ingest-sql.js";
+import { LINE_COLUMNS } from "./schema.js";
 
 /** Numeric output columns, in rp_out order after (reading, source, kind). */
 export const OUT_COLUMNS = [

@@ -7,8 +7,8 @@ import type { DuckDBConnection, DuckDBResult } from "@duckdb/node-api";
 import { newReadingChunk } from "../reading-columns.js";
 import type { ReadingChunk, RepricedLines, RepriceTarget, TimeRangeS } from "../types.js";
 import type { DuckDbModule } from "./driver.js";
+import { ADD_TO_ROLLUP, timestampLiteral } from "./ingest-sql.js";
 import {
-  ADD_TO_ROLLUP,
   insertRepriced,
   OUT_COLUMNS,
   READ_READINGS,
@@ -16,7 +16,6 @@ import {
   REPRICE_SETUP,
   selectModels,
   selectReadings,
-  timestampLiteral,
 } from "./reprice-sql.js";
 import { type NumericArray, readVector, writeVector } from "./vector-io.js";
 
