@@ -7,19 +7,11 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
-import {
-  graceSeconds,
-  linesOfWindow,
-  planFromConfig,
-  sourcesFromConfig,
-} from "../../agent/bootstrap.js";
-import { loadAgentConfig } from "../../agent/config/index.js";
-import { replayCapture } from "../../agent/replay.js";
 import { DuckDbStore } from "../../collector/store/duckdb/store.js";
 import { naturalKey, type UsageLine } from "../../kernel/src/usage-line.js";
-import { loadWasmKernel } from "../../kernel/src/wasm-kernel.js";
 import type { SimulatorHandle } from "../../simulate/index.js";
 import { freePort } from "./cli-child.js";
+import { replayToLines } from "./replay.js";
 
 /** Writes the agent config; returns its path and the agent's /metrics URL. */
 export async function writeShippingConfig(
@@ -54,25 +46,7 @@ export async function writeShippingConfig(
 
 /** The usage lines `tokenwatt replay` prints for a capture, computed in process. */
 export async function replayLines(configPath: string, capturePath: string): Promise<UsageLine[]> {
-  const config = await loadAgentConfig(configPath);
-  let plan: ReturnType<typeof planFromConfig> | undefined;
-  const out: UsageLine[] = [];
-  await replayCapture(
-    {
-      kernel: loadWasmKernel(),
-      plan: (learner) => {
-        plan = planFromConfig(config, learner);
-        return plan;
-      },
-      sources: sourcesFromConfig(config),
-      graceS: graceSeconds(config),
-      toLines: (w) => linesOfWindow(plan!, w),
-    },
-    capturePath,
-    (lines) => out.push(...lines),
-    () => undefined,
-  );
-  return out;
+  return (await replayToLines(configPath, capturePath)).lines;
 }
 
 export interface StoredLine {
