@@ -42,7 +42,7 @@ await store.start();
 try {
   let t = performance.now();
   const stored = await store.withConnection(async (c) =>
-    Number((await c.runAndReadAll("SELECT count(*) FROM gpu_readings")).getRowsJS()[0][0]),
+    Number((await c.runAndReadAll("SELECT count(*) FROM reading_facts")).getRowsJS()[0][0]),
   );
   const readings = stored >= gpus * windows ? stored : await generateReadings(store, gpus, windows);
   process.stderr.write(

@@ -11,8 +11,9 @@
 import type { DuckDBAppender, DuckDBType } from "@duckdb/node-api";
 import type { DuckDbBindings, DuckDbModule } from "./driver.js";
 
-/** One column of a batch: numbers (DOUBLE), epoch microseconds (TIMESTAMP), or text. */
+/** One column of a batch: numbers (DOUBLE), ids, epoch microseconds (TIMESTAMP), or text. */
 export type Column =
+  | { type: "INTEGER"; values: Int32Array }
   | { type: "DOUBLE"; values: Float64Array }
   | { type: "TIMESTAMP"; values: Float64Array }
   | { type: "BIGINT"; values: Float64Array }
@@ -95,17 +96,20 @@ function writeNumbers(
   start: number,
   n: number,
 ): void {
-  const v = column.values as Float64Array;
-  if (column.type === "DOUBLE") {
+  if (column.type === "INTEGER" || column.type === "DOUBLE") {
+    // Same in-memory layout as DuckDB's vector: one buffer copy.
+    const v = column.values;
+    const width = v.BYTES_PER_ELEMENT;
     bindings.copy_data_to_vector(
       vector,
       0,
       v.buffer as ArrayBuffer,
-      v.byteOffset + 8 * start,
-      8 * n,
+      v.byteOffset + width * start,
+      width * n,
     );
     return;
   }
+  const v = column.values as Float64Array;
   // int64 (TIMESTAMP µs, BIGINT) from exact integers < 2^53, little-endian halves.
   for (let i = 0; i < n; i++) {
     const x = v[start + i];
@@ -124,6 +128,8 @@ function duckType(duckdb: DuckDbModule, column: Column): DuckDBType {
       return duckdb.TIMESTAMP;
     case "BIGINT":
       return duckdb.BIGINT;
+    case "INTEGER":
+      return duckdb.INTEGER;
     case "VARCHAR":
       return duckdb.VARCHAR;
   }

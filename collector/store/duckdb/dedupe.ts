@@ -1,6 +1,7 @@
 /**
  * Exact dedupe of one commit's rows by natural key, in three steps: within the commit in JS
- * (first occurrence wins: batches in arrival order, rows in batch order); per-agent
+ * on (series id, time) (first occurrence wins: batches in arrival order, rows in batch
+ * order); per agent × GPU
  * high-water marks (marks.ts) clear rows newer than anything their agent has stored; the
  * rest, if any, are staged and looked up in DuckDB by full key (ingest-sql.ts).
  */
@@ -10,28 +11,39 @@ import { storedDuplicatesSql } from "./ingest-sql.js";
 import { type Marks, markOf, raiseMark } from "./marks.js";
 import type { Columnar } from "./to-columns.js";
 
-/** Per agent × GPU, the latest time among kept rows. */
+/** Per agent × GPU id, the latest time among kept rows. */
 export function latest(side: DedupeSide): Marks {
   const out: Marks = new Map();
   side.rows.forEach((rows, b) => {
-    const agents = rows.columns[side.agentColumn].values as string[];
-    const gpus = rows.columns[side.gpuColumn].values as string[];
+    const gpu = side.gpu[b];
     const keep = side.keep[b];
     for (let r = 0; r < rows.rowCount; r++) {
-      if (keep[r] === 1) raiseMark(out, agents[r], gpus[r], rows.timeUs[r]);
+      if (keep[r] === 1) raiseMark(out, gpu[r], rows.timeUs[r]);
     }
   });
   return out;
 }
 
-/** Per batch, 1 for each row whose key no earlier row of the commit has. */
-export function firstOccurrences(keysOf: readonly (readonly string[])[]): Uint8Array[] {
-  const seen = new Set<string>();
-  return keysOf.map((keys) => {
-    const keep = new Uint8Array(keys.length);
-    for (let r = 0; r < keys.length; r++) {
-      if (!seen.has(keys[r])) {
-        seen.add(keys[r]);
+/**
+ * Per batch, 1 for each row whose key — (series id, time): the natural key, its labels
+ * being one series id — no earlier row of the commit has.
+ */
+export function firstOccurrences(
+  series: readonly Int32Array[],
+  rows: readonly Columnar[],
+): Uint8Array[] {
+  const seen = new Map<number, Set<number>>();
+  return series.map((ids, b) => {
+    const times = rows[b].timeUs;
+    const keep = new Uint8Array(ids.length);
+    for (let r = 0; r < ids.length; r++) {
+      let times_ = seen.get(ids[r]);
+      if (times_ === undefined) {
+        times_ = new Set();
+        seen.set(ids[r], times_);
+      }
+      if (!times_.has(times[r])) {
+        times_.add(times[r]);
         keep[r] = 1;
       }
     }
@@ -48,6 +60,11 @@ export function compact(columns: readonly Column[], keep: Uint8Array, kept: numb
       for (let r = 0, k = 0; r < keep.length; r++) if (keep[r] === 1) out[k++] = c.values[r];
       return { type: "VARCHAR", values: out };
     }
+    if (c.type === "INTEGER") {
+      const out = new Int32Array(kept);
+      for (let r = 0, k = 0; r < keep.length; r++) if (keep[r] === 1) out[k++] = c.values[r];
+      return { type: "INTEGER", values: out };
+    }
     const out = new Float64Array(kept);
     for (let r = 0, k = 0; r < keep.length; r++) if (keep[r] === 1) out[k++] = c.values[r];
     return { type: c.type, values: out };
@@ -60,12 +77,12 @@ export function count(flags: Uint8Array): number {
   return n;
 }
 
-/** One table's side of the dedupe: the rows, their kept flags, where agent and GPU are. */
+/** One table's side of the dedupe: the rows, their kept flags, their agent × GPU ids. */
 export interface DedupeSide {
   rows: readonly Columnar[];
   keep: Uint8Array[];
-  agentColumn: number;
-  gpuColumn: number;
+  /** Per batch, each row's agent × GPU id (catalog.ts). */
+  gpu: readonly Int32Array[];
   /** Key columns in the stage table's order (after `ord`). */
   keyColumns: readonly number[];
   stage: string;
@@ -75,12 +92,11 @@ export interface DedupeSide {
 function suspects(side: DedupeSide, marks: Marks): { flags: Uint8Array[]; total: number } {
   let total = 0;
   const flags = side.rows.map((rows, b) => {
-    const agents = rows.columns[side.agentColumn].values as string[];
-    const gpus = rows.columns[side.gpuColumn].values as string[];
+    const gpu = side.gpu[b];
     const keep = side.keep[b];
     const out = new Uint8Array(rows.rowCount);
     for (let r = 0; r < rows.rowCount; r++) {
-      if (keep[r] === 1 && rows.timeUs[r] <= markOf(marks, agents[r], gpus[r])) {
+      if (keep[r] === 1 && rows.timeUs[r] <= markOf(marks, gpu[r])) {
         out[r] = 1;
         total++;
       }

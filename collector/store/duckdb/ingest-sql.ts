@@ -1,10 +1,10 @@
 /**
  * The SQL of ingest: the dedupe against stored rows (ingest.ts dedupes within a commit in
- * JS), and the rollup by ingest id that re-pricing uses (reprice.ts) plus its recompute for
- * checks. Ingest itself sums its rollup delta in JS (rollup.ts).
+ * JS), and the rollup recomputed from the lines, for checks. Ingest sums its rollup delta in
+ * JS (rollup.ts).
  */
 import { sqlIdent } from "./driver.js";
-import { LINE_KEY, READING_KEY, ROLLUP_KEY, ROLLUP_MEASURES } from "./schema.js";
+import { LINE_KEY, READING_KEY, ROLLUP_KEY, ROLLUP_LABELS, ROLLUP_MEASURES } from "./schema.js";
 
 /**
  * Staged keys already stored: `(0, ord)` per line, `(1, ord)` per reading. Only stored rows
@@ -34,27 +34,10 @@ export function timestampLiteral(epochS: number): string {
 /** Rollup dimension column ← usage-line expression, in ROLLUP_KEY order. */
 const ROLLUP_SOURCE: Record<(typeof ROLLUP_KEY)[number], string> = {
   hour: `date_trunc('hour', "ChargePeriodStart")`,
-  metro: `"RegionId"`,
-  hall: `"AvailabilityZone"`,
-  rack: `"x_Rack"`,
-  lane: `"x_Lane"`,
-  workload: `"x_Workload"`,
-  model: `"x_Model"`,
-  gpu_model: `"x_GpuModel"`,
-  tenant: `"SubAccountId"`,
-  currency: `"BillingCurrency"`,
-  price_version: `"x_PriceVersion"`,
+  ...(Object.fromEntries(
+    Object.entries(ROLLUP_LABELS).map(([k, column]) => [k, sqlIdent(column)]),
+  ) as Record<keyof typeof ROLLUP_LABELS, string>),
 };
-
-/** Adds the lines written under ingest id `$1` to the hourly rollup (each line once). */
-export const ADD_TO_ROLLUP = `INSERT INTO rollup_hourly
-SELECT ${ROLLUP_KEY.map((k) => ROLLUP_SOURCE[k]).join(", ")}, count(*),
-  ${ROLLUP_MEASURES.map(([, line]) => `sum(${sqlIdent(line)})`).join(", ")}
-FROM usage_lines
-WHERE x_IngestId = CAST($1 AS BIGINT)
-GROUP BY ${ROLLUP_KEY.map((k) => ROLLUP_SOURCE[k]).join(", ")}
-ON CONFLICT DO UPDATE SET lines = lines + EXCLUDED.lines,
-  ${ROLLUP_MEASURES.map(([c]) => `${c} = ${c} + EXCLUDED.${c}`).join(",\n  ")}`;
 
 /** The rollup recomputed from scratch, for checks: must equal rollup_hourly. */
 export const ROLLUP_RECOMPUTE = `SELECT ${ROLLUP_KEY.map((k) => `${ROLLUP_SOURCE[k]} AS ${k}`).join(", ")},

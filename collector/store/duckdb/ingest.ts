@@ -1,22 +1,35 @@
 /**
  * One commit of one or more batches (group commit, see group-commit.ts), in one transaction:
+ *   0. map each row's labels to a label id (catalog.ts, dims.ts; new label tuples are
+ *      stored in the same transaction);
  *   1. dedupe by natural key, exactly (dedupe.ts): within the commit, then against stored
  *      rows for the few rows that could be stored (per-agent high-water marks, marks.ts);
- *   2. append the remaining rows straight into usage_lines, gpu_readings and
- *      gpu_reading_tokens (token rows go with their reading: stored iff it is inserted);
- *   3. add the JS-summed rollup delta of exactly those lines (rollup.ts), store the agents'
- *      sequence state (agents.ts), and COMMIT. DuckDB writes and fsyncs its WAL at COMMIT, so
+ *   2. append the remaining rows as facts (numbers and label ids) into line_facts,
+ *      reading_facts and token_facts (token rows go with their reading: stored iff it is
+ *      inserted);
+ *   3. append the JS-summed rollup delta of exactly those lines (rollup.ts), store the
+ *      agents' sequence state (agents.ts), and COMMIT. DuckDB writes and fsyncs its WAL at COMMIT, so
  *      when the promise resolves the rows survive a process kill (test: store/durability).
  */
 import type { DuckDBAppender, DuckDBConnection } from "@duckdb/node-api";
 import { StoreError } from "../errors.js";
 import type { IngestBatch, IngestColumnsBatch, IngestResult } from "../types.js";
 import type { AgentBook } from "./agents.js";
+import { type Catalog, LINE_GPU, LINE_ROLLUP, LINE_SERIES, READING_GPU } from "./catalog.js";
 import { appendColumns, type Column, type Driver } from "./chunk-writer.js";
 import { compact, count, type DedupeSide, dropStored, firstOccurrences, latest } from "./dedupe.js";
-import type { HighWaterMarks } from "./marks.js";
-import { MERGE_ROLLUP, RollupDelta } from "./rollup.js";
-import { LINE_COLUMNS } from "./schema.js";
+import type { DimTable } from "./dims.js";
+import type { Marks } from "./marks.js";
+import { RollupDelta } from "./rollup.js";
+import type { RollupCompactor } from "./rollup-cells.js";
+import {
+  type ColumnSpec,
+  LINE_COLUMNS,
+  LINES,
+  READING_COLUMNS,
+  READINGS,
+  TOKENS,
+} from "./schema.js";
 import {
   type Columnar,
   linesToColumns,
@@ -62,12 +75,12 @@ export interface CommitContext {
   driver: Driver;
   connection: DuckDBConnection;
   agents: AgentBook;
-  marks: HighWaterMarks;
+  catalog: Catalog;
+  compactor: RollupCompactor;
   nowMs: number;
 }
 
-const at = (name: string): number => LINE_COLUMNS.findIndex((c) => c.name === name);
-const LINE_AGENT = at("x_AgentId");
+const lineAt = (name: string): number => LINE_COLUMNS.findIndex((c) => c.name === name);
 /** stage_line_keys column order (schema.ts): the natural key. */
 const LINE_KEY_COLUMNS = [
   "x_AgentId",
@@ -77,9 +90,35 @@ const LINE_KEY_COLUMNS = [
   "SubAccountId",
   "x_LineKind",
   "x_PriceVersion",
-].map(at);
+].map(lineAt);
 /** stage_reading_keys: agent_id, window_start, gpu_uuid. */
 const READING_KEY_COLUMNS = [0, 1, 3];
+
+/** Logical column indices of a split table's labels, times and numbers. */
+function layout(logical: readonly ColumnSpec[]) {
+  const where = (test: (c: ColumnSpec) => boolean) =>
+    logical.flatMap((c, i) => (test(c) ? [i] : []));
+  return {
+    labels: where((c) => c.type === "VARCHAR"),
+    times: where((c) => c.type === "TIMESTAMP"),
+    numbers: where((c) => c.type !== "VARCHAR" && c.type !== "TIMESTAMP"),
+  };
+}
+const LINE_LAYOUT = layout(LINE_COLUMNS);
+const READING_LAYOUT = layout(READING_COLUMNS);
+
+function labelColumns(rows: Columnar, at: readonly number[]): string[][] {
+  return at.map((i) => rows.columns[i].values as string[]);
+}
+
+/** Fact columns (schema.ts factColumns order) of `rows` with their label ids. */
+function factColumns(rows: Columnar, at: ReturnType<typeof layout>, ids: Int32Array): Column[] {
+  return [
+    ...at.times.map((i) => rows.columns[i]),
+    { type: "INTEGER", values: ids },
+    ...at.numbers.map((i) => rows.columns[i]),
+  ];
+}
 
 function filled(n: number, value: number): Float64Array {
   return new Float64Array(n).fill(value);
@@ -105,73 +144,111 @@ export async function commitGroup(
   ctx: CommitContext,
   group: readonly Prepared[],
 ): Promise<IngestResult[]> {
-  const { driver, connection: c, nowMs } = ctx;
+  const marks = await ctx.catalog.ensure(ctx.connection);
+  try {
+    return await commitLabelled(ctx, group, marks);
+  } catch (error) {
+    // New label tuples of a rolled-back transaction are not stored: forget them.
+    ctx.catalog.rollback();
+    throw error;
+  }
+}
+
+async function commitLabelled(
+  ctx: CommitContext,
+  group: readonly Prepared[],
+  marks: { lines: Marks; readings: Marks },
+): Promise<IngestResult[]> {
+  const { driver, connection: c, nowMs, catalog } = ctx;
   const lineRows = group.map((p) => p.lines);
   const readingRows = group.map((p) => p.readings.readings);
+  const lineIds = lineRows.map((r) =>
+    catalog.lines.resolve(labelColumns(r, LINE_LAYOUT.labels), r.rowCount),
+  );
+  const readingIds = readingRows.map((r) =>
+    catalog.readings.resolve(labelColumns(r, READING_LAYOUT.labels), r.rowCount),
+  );
+  const project = (table: DimTable, p: number, ids: Int32Array) =>
+    ids.map((id) => table.project(p, id));
+  const lineGpu = lineIds.map((ids) => project(catalog.lines, LINE_GPU, ids));
+  const readingGpu = readingIds.map((ids) => project(catalog.readings, READING_GPU, ids));
   const lines: DedupeSide = {
     rows: lineRows,
-    keep: firstOccurrences(lineRows.map((r) => r.keys)),
-    agentColumn: LINE_AGENT,
-    gpuColumn: at("ResourceId"),
+    keep: firstOccurrences(
+      lineIds.map((ids) => project(catalog.lines, LINE_SERIES, ids)),
+      lineRows,
+    ),
+    gpu: lineGpu,
     keyColumns: LINE_KEY_COLUMNS,
     stage: "stage_line_keys",
   };
   const readings: DedupeSide = {
     rows: readingRows,
-    keep: firstOccurrences(readingRows.map((r) => r.keys)),
-    agentColumn: 0,
-    gpuColumn: 3,
+    keep: firstOccurrences(readingGpu, readingRows),
+    gpu: readingGpu,
     keyColumns: READING_KEY_COLUMNS,
     stage: "stage_reading_keys",
   };
-  const marks = await ctx.marks.get(c);
-  // Stage tables are empty between commits: each commit clears what it staged before COMMIT
-  // (and a rollback restores them empty), so no round trip is spent clearing them here.
+  // Stage tables are empty between commits: each commit clears what it staged before
+  // COMMIT (and a rollback restores them empty), so no round trip is spent clearing them.
   const begin = await c.runAndReadAll("BEGIN TRANSACTION; SELECT nextval('ingest_ids')");
   try {
     const id = Number(begin.getRowsJS()[0][0]);
     const looked = await dropStored(driver, c, lines, readings, marks);
     const inserted = lines.keep.map(count);
     const readingsInserted = readings.keep.map(count);
-    const rollup = new RollupDelta();
-    await appendKept(c, "usage_lines", (a) => {
+    const rollup = new RollupDelta((g) => catalog.lines.projections[LINE_ROLLUP].values[g]);
+    await catalog.writePending(driver, c);
+    await appendKept(c, LINES.facts, (a) => {
       group.forEach((p, b) => {
         const n = inserted[b];
         const extra: Column[] = [
           { type: "BIGINT", values: filled(n, id) },
           { type: "TIMESTAMP", values: filled(n, nowMs * 1000) },
         ];
-        appendColumns(driver, a, [...compact(p.lines.columns, lines.keep[b], n), ...extra], n);
-        rollup.add(p.lines, lines.keep[b]);
+        const facts = factColumns(p.lines, LINE_LAYOUT, lineIds[b]);
+        appendColumns(driver, a, [...compact(facts, lines.keep[b], n), ...extra], n);
+        rollup.add(p.lines, lines.keep[b], project(catalog.lines, LINE_ROLLUP, lineIds[b]));
       });
     });
-    await appendKept(c, "gpu_readings", (a) => {
+    await appendKept(c, READINGS.facts, (a) => {
       group.forEach((p, b) => {
         const n = readingsInserted[b];
-        const cols = compact(p.readings.readings.columns, readings.keep[b], n);
+        const facts = factColumns(p.readings.readings, READING_LAYOUT, readingIds[b]);
+        const cols = compact(facts, readings.keep[b], n);
         appendColumns(driver, a, [...cols, { type: "BIGINT", values: filled(n, id) }], n);
       });
     });
-    await appendKept(c, "gpu_reading_tokens", (a) => {
+    const tokenIds = group.map((p) =>
+      catalog.tokens.resolve(
+        [3, 4].map((i) => p.readings.tokens[i].values as string[]),
+        p.readings.tokenCount,
+      ),
+    );
+    await catalog.writePending(driver, c);
+    await appendKept(c, TOKENS.facts, (a) => {
       group.forEach((p, b) => {
         const { owner, tokens, tokenCount } = p.readings;
         const keep = new Uint8Array(tokenCount);
-        for (let k = 0; k < tokenCount; k++) keep[k] = readings.keep[b][owner[k]];
+        const rdim = new Int32Array(tokenCount);
+        for (let k = 0; k < tokenCount; k++) {
+          keep[k] = readings.keep[b][owner[k]];
+          rdim[k] = readingIds[b][owner[k]];
+        }
         const n = count(keep);
-        appendColumns(driver, a, compact(tokens, keep, n), n);
+        const facts: Column[] = [
+          tokens[1],
+          { type: "INTEGER", values: rdim },
+          { type: "INTEGER", values: tokenIds[b] },
+          ...tokens.slice(5),
+        ];
+        appendColumns(driver, a, compact(facts, keep, n), n);
       });
     });
     const statements: string[] = [];
-    if (rollup.size > 0) {
-      const stage = await c.createAppender("stage_rollup", null, "temp");
-      try {
-        appendColumns(driver, stage, rollup.columns(), rollup.size);
-        stage.flushSync();
-      } finally {
-        stage.closeSync();
-      }
-      statements.push(MERGE_ROLLUP, "DELETE FROM stage_rollup");
-    }
+    await appendKept(c, "rollup_cells", (a) =>
+      appendColumns(driver, a, rollup.columns(), rollup.size),
+    );
     if (looked > 0)
       statements.push("DELETE FROM stage_line_keys", "DELETE FROM stage_reading_keys");
     const agents = ctx.agents.plan(
@@ -181,7 +258,8 @@ export async function commitGroup(
     statements.push(agents.sql, "COMMIT");
     await c.run(statements.join(";\n"));
     ctx.agents.apply(agents.next);
-    ctx.marks.raise(latest(lines), latest(readings));
+    catalog.commit(latest(lines), latest(readings));
+    ctx.compactor.note(rollup.size, rollup.minHourUs);
     return group.map((p, b) => ({
       inserted: inserted[b],
       duplicates: p.lines.rowCount - inserted[b],

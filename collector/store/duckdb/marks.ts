@@ -6,67 +6,22 @@
  * send each GPU's windows in time order, so in steady state nothing is looked up and the
  * dedupe cost follows the batch, not the table. Exact by construction: marks are maxima read
  * from the tables themselves, raised only after a commit succeeds, and re-read after any
- * write that bypasses ingest (`invalidate`).
+ * write that bypasses ingest (catalog.ts). Keys are agent × GPU projection ids (dims.ts).
  */
-import type { DuckDBConnection } from "@duckdb/node-api";
 
-/** Agent → GPU → epoch µs. */
-export type Marks = Map<string, Map<string, number>>;
+/** Agent × GPU id → epoch µs. */
+export type Marks = Map<number, number>;
 
-export function markOf(marks: Marks, agent: string, gpu: string): number {
-  return marks.get(agent)?.get(gpu) ?? Number.NEGATIVE_INFINITY;
+export function markOf(marks: Marks, gpu: number): number {
+  return marks.get(gpu) ?? Number.NEGATIVE_INFINITY;
 }
 
-/** Raises `marks` at agent × GPU to `us`. */
-export function raiseMark(marks: Marks, agent: string, gpu: string, us: number): void {
-  let gpus = marks.get(agent);
-  if (gpus === undefined) {
-    gpus = new Map();
-    marks.set(agent, gpus);
-  }
-  if (us > (gpus.get(gpu) ?? Number.NEGATIVE_INFINITY)) gpus.set(gpu, us);
+/** Raises `marks` at `gpu` to `us`. */
+export function raiseMark(marks: Marks, gpu: number, us: number): void {
+  if (us > (marks.get(gpu) ?? Number.NEGATIVE_INFINITY)) marks.set(gpu, us);
 }
 
-export class HighWaterMarks {
-  /** Epoch µs per agent; undefined until loaded. */
-  private lines: Marks | undefined;
-  private readings: Marks | undefined;
-
-  invalidate(): void {
-    this.lines = undefined;
-    this.readings = undefined;
-  }
-
-  /** The marks, read from the tables when not loaded (a scan of two columns per table). */
-  async get(c: DuckDBConnection): Promise<{ lines: Marks; readings: Marks }> {
-    if (this.lines === undefined || this.readings === undefined) {
-      const read = async (sql: string): Promise<Marks> => {
-        const marks: Marks = new Map();
-        for (const r of (await c.runAndReadAll(sql)).getRowsJS()) {
-          raiseMark(marks, String(r[0]), String(r[1]), Number(r[2]));
-        }
-        return marks;
-      };
-      this.lines = await read(
-        `SELECT "x_AgentId", "ResourceId", epoch_us(max("ChargePeriodStart")) FROM usage_lines GROUP BY ALL`,
-      );
-      this.readings = await read(
-        "SELECT agent_id, gpu_uuid, epoch_us(max(window_start)) FROM gpu_readings GROUP BY ALL",
-      );
-    }
-    return { lines: this.lines, readings: this.readings };
-  }
-
-  /** Raises marks to the committed rows' times (call only after COMMIT succeeded). */
-  raise(lines: Marks, readings: Marks): void {
-    for (const [target, next] of [
-      [this.lines, lines],
-      [this.readings, readings],
-    ] as const) {
-      if (target === undefined) continue;
-      for (const [agent, gpus] of next) {
-        for (const [gpu, us] of gpus) raiseMark(target, agent, gpu, us);
-      }
-    }
-  }
+/** Raises `target` to every mark of `next`. */
+export function raiseAll(target: Marks, next: Marks): void {
+  for (const [gpu, us] of next) raiseMark(target, gpu, us);
 }

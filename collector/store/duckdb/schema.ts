@@ -8,7 +8,7 @@
 import { NATURAL_KEY } from "../../../kernel/src/usage-line.js";
 import { sqlIdent } from "./driver.js";
 
-export type ColumnType = "VARCHAR" | "DOUBLE" | "TIMESTAMP";
+export type ColumnType = "VARCHAR" | "DOUBLE" | "TIMESTAMP" | "INTEGER" | "BIGINT";
 
 export interface ColumnSpec {
   name: string;
@@ -90,7 +90,7 @@ export const READING_KEY = ["agent_id", "window_start", "gpu_uuid"] as const;
 export const CONTRIBUTION_KEY = [...READING_KEY, "workload", "tenant"] as const;
 export const LINE_KEY: readonly string[] = NATURAL_KEY;
 
-/** Rollup grain: hour × every rollup dimension × currency × price version. */
+/** Rollup grain: hour × every rollup dimension × currency × price version (schema.ts views). */
 export const ROLLUP_KEY = [
   "hour",
   "metro",
@@ -104,6 +104,20 @@ export const ROLLUP_KEY = [
   "currency",
   "price_version",
 ] as const;
+
+/** Rollup dimension ← usage-line column, for every ROLLUP_KEY but `hour`. */
+export const ROLLUP_LABELS: Record<Exclude<(typeof ROLLUP_KEY)[number], "hour">, string> = {
+  metro: "RegionId",
+  hall: "AvailabilityZone",
+  rack: "x_Rack",
+  lane: "x_Lane",
+  workload: "x_Workload",
+  model: "x_Model",
+  gpu_model: "x_GpuModel",
+  tenant: "SubAccountId",
+  currency: "BillingCurrency",
+  price_version: "x_PriceVersion",
+};
 
 /** Rollup measure column ← usage-line column. */
 export const ROLLUP_MEASURES = [
@@ -127,24 +141,126 @@ function columnsDdl(columns: readonly ColumnSpec[]): string {
   return columns.map((c) => `${sqlIdent(c.name)} ${c.type} NOT NULL`).join(",\n  ");
 }
 
-export const SCHEMA_VERSION = 1;
+/**
+ * A logical table stored as a fact table of numbers plus a dimension table of its label
+ * tuples: each distinct tuple of the logical table's VARCHAR columns is stored once under a
+ * small integer id, and the fact rows carry the id. Labels repeat on every window (agent,
+ * GPU, workload, tenant, site, price version…), so the facts are narrow rows of numbers that
+ * DuckDB appends, logs and compresses several times faster than rows of fourteen strings
+ * (docs/collector-store.md). A view under the logical name joins them back, so readers see
+ * the logical columns.
+ */
+export interface SplitTable {
+  /** The view's name (the logical table). */
+  view: string;
+  dims: string;
+  facts: string;
+  /** Id column, in both tables. */
+  id: string;
+  /** The dimension tuple: the logical VARCHAR columns, in logical order. */
+  labels: readonly string[];
+  /** Fact columns in append order. */
+  factColumns: readonly ColumnSpec[];
+}
+
+function split(
+  view: string,
+  dims: string,
+  facts: string,
+  id: string,
+  logical: readonly ColumnSpec[],
+  extra: readonly ColumnSpec[],
+): SplitTable & { viewColumns: string[] } {
+  const labels = logical.filter((c) => c.type === "VARCHAR").map((c) => c.name);
+  const times = logical.filter((c) => c.type === "TIMESTAMP");
+  const numbers = logical.filter((c) => c.type !== "VARCHAR" && c.type !== "TIMESTAMP");
+  return {
+    view,
+    dims,
+    facts,
+    id,
+    labels,
+    factColumns: [...times, { name: id, type: "INTEGER" }, ...numbers, ...extra],
+    viewColumns: [...logical, ...extra].map(
+      (c) => `${c.type === "VARCHAR" ? "d" : "f"}.${sqlIdent(c.name)}`,
+    ),
+  };
+}
+
+export const LINES = split("usage_lines", "line_dims", "line_facts", "dim_id", LINE_COLUMNS, [
+  { name: "x_IngestId", type: "BIGINT" },
+  { name: "x_IngestTime", type: "TIMESTAMP" },
+]);
+export const READINGS = split(
+  "gpu_readings",
+  "reading_dims",
+  "reading_facts",
+  "rdim_id",
+  READING_COLUMNS,
+  [{ name: "ingest_id", type: "BIGINT" }],
+);
+/** Token rows: their reading's label id (agent, GPU…) and a (workload, tenant) id. */
+export const TOKENS: SplitTable = {
+  view: "gpu_reading_tokens",
+  dims: "token_dims",
+  facts: "token_facts",
+  id: "tdim_id",
+  labels: ["workload", "tenant"],
+  factColumns: [
+    { name: "window_start", type: "TIMESTAMP" },
+    { name: "rdim_id", type: "INTEGER" },
+    { name: "tdim_id", type: "INTEGER" },
+    { name: "prompt_tokens", type: "DOUBLE" },
+    { name: "cached_tokens", type: "DOUBLE" },
+    { name: "generation_tokens", type: "DOUBLE" },
+    { name: "requests", type: "DOUBLE" },
+  ],
+};
+
+export function splitDdl(t: SplitTable): string[] {
+  return [
+    `CREATE TABLE IF NOT EXISTS ${t.dims} (
+  ${t.id} INTEGER PRIMARY KEY,
+  ${t.labels.map((l) => `${sqlIdent(l)} VARCHAR NOT NULL`).join(",\n  ")}
+)`,
+    `CREATE TABLE IF NOT EXISTS ${t.facts} (
+  ${columnsDdl(t.factColumns)}
+)`,
+  ];
+}
+
+/** Sums rollup_cells by cell: what rollup_hourly shows (and compaction writes back). */
+export const ROLLUP_SUM = `SELECT ${ROLLUP_KEY.join(", ")}, sum(lines) AS lines,
+  ${ROLLUP_MEASURES.map(([c]) => `sum(${c}) AS ${c}`).join(", ")}
+FROM rollup_cells`;
+
+/**
+ * The logical tables, as views over their split tables; and the hourly rollup, one row per
+ * cell, over rollup_cells where each commit appends its delta (an append instead of an
+ * upsert keeps the commit short; rollup-cells.ts compacts the deltas).
+ */
+export function viewSql(): string[] {
+  const join = (t: SplitTable) => `FROM ${t.facts} f JOIN ${t.dims} d ON d.${t.id} = f.${t.id}`;
+  return [
+    `CREATE OR REPLACE VIEW ${LINES.view} AS SELECT ${LINES.viewColumns.join(", ")} ${join(LINES)}`,
+    `CREATE OR REPLACE VIEW ${READINGS.view} AS SELECT ${READINGS.viewColumns.join(", ")} ${join(READINGS)}`,
+    `CREATE OR REPLACE VIEW ${TOKENS.view} AS SELECT r.agent_id, f.window_start, r.gpu_uuid,
+  d.workload, d.tenant, f.prompt_tokens, f.cached_tokens, f.generation_tokens, f.requests
+${join(TOKENS)} JOIN ${READINGS.dims} r ON r.rdim_id = f.rdim_id`,
+    `CREATE OR REPLACE VIEW rollup_hourly AS ${ROLLUP_SUM} GROUP BY ${ROLLUP_KEY.join(", ")}`,
+  ];
+}
+
+/** Version 2: usage lines, readings and token rows split into facts and labels. */
+export const SCHEMA_VERSION = 2;
 
 export function schemaSql(): string[] {
   const rollupKey = ROLLUP_KEY.filter((k) => k !== "hour");
   return [
     `CREATE TABLE IF NOT EXISTS schema_info (version INTEGER NOT NULL)`,
-    `CREATE TABLE IF NOT EXISTS usage_lines (
-  ${columnsDdl(LINE_COLUMNS)},
-  x_IngestId BIGINT NOT NULL,
-  x_IngestTime TIMESTAMP NOT NULL
-)`,
-    `CREATE TABLE IF NOT EXISTS gpu_readings (
-  ${columnsDdl(READING_COLUMNS)},
-  ingest_id BIGINT NOT NULL
-)`,
-    `CREATE TABLE IF NOT EXISTS gpu_reading_tokens (
-  ${columnsDdl(CONTRIBUTION_COLUMNS)}
-)`,
+    ...splitDdl(LINES),
+    ...splitDdl(READINGS),
+    ...splitDdl(TOKENS),
     `CREATE TABLE IF NOT EXISTS price_versions (
   version VARCHAR PRIMARY KEY,
   created TIMESTAMP NOT NULL,
@@ -166,21 +282,20 @@ export function schemaSql(): string[] {
   from_seq BIGINT NOT NULL,
   to_seq BIGINT NOT NULL
 )`,
-    `CREATE TABLE IF NOT EXISTS rollup_hourly (
+    `CREATE TABLE IF NOT EXISTS rollup_cells (
   hour TIMESTAMP NOT NULL,
   ${rollupKey.map((k) => `${k} VARCHAR NOT NULL`).join(",\n  ")},
   lines BIGINT NOT NULL,
-  ${ROLLUP_MEASURES.map(([c]) => `${c} DOUBLE NOT NULL`).join(",\n  ")},
-  PRIMARY KEY (${ROLLUP_KEY.join(", ")})
+  ${ROLLUP_MEASURES.map(([c]) => `${c} DOUBLE NOT NULL`).join(",\n  ")}
 )`,
     `CREATE SEQUENCE IF NOT EXISTS ingest_ids START 1`,
+    ...viewSql(),
   ];
 }
 
 /**
  * Staging tables (temporary, per connection): the natural keys of a commit's rows, for the
- * dedupe against stored rows, and the commit's rollup delta. `ord` is the row's index in the
- * commit.
+ * dedupe against stored rows. `ord` is the row's index in the commit.
  */
 export function stagingSql(): string[] {
   return [
@@ -188,6 +303,5 @@ export function stagingSql(): string[] {
       (k) => `${sqlIdent(k)} ${k === "ChargePeriodStart" ? "TIMESTAMP" : "VARCHAR"}`,
     ).join(", ")})`,
     `CREATE TEMP TABLE IF NOT EXISTS stage_reading_keys (ord BIGINT, agent_id VARCHAR, window_start TIMESTAMP, gpu_uuid VARCHAR)`,
-    "CREATE TEMP TABLE IF NOT EXISTS stage_rollup AS SELECT * FROM rollup_hourly WITH NO DATA",
   ];
 }

@@ -29,6 +29,7 @@ import type {
 } from "../types.js";
 import { AgentBook, readAgents } from "./agents.js";
 import { aggregate } from "./aggregate.js";
+import { Catalog } from "./catalog.js";
 import type { Driver } from "./chunk-writer.js";
 import {
   type DuckDbHandle,
@@ -39,9 +40,10 @@ import {
 } from "./driver.js";
 import { GroupCommitter } from "./group-commit.js";
 import { commitGroup, type Prepared, prepare } from "./ingest.js";
-import { HighWaterMarks } from "./marks.js";
+import { migrate } from "./migrate.js";
 import * as q from "./queries.js";
 import * as rp from "./reprice.js";
+import { RollupCompactor } from "./rollup-cells.js";
 import { SCHEMA_VERSION, schemaSql, stagingSql } from "./schema.js";
 
 /**
@@ -73,7 +75,8 @@ export class DuckDbStore implements Store {
   private closed = false;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly agentBook = new AgentBook();
-  private readonly marks = new HighWaterMarks();
+  private readonly catalog = new Catalog();
+  private readonly compactor = new RollupCompactor();
   private readonly committer = new GroupCommitter<Prepared, IngestResult>({
     schedule: (task) => this.serial(() => task()),
     commit: (group) => this.commit(group),
@@ -102,6 +105,7 @@ export class DuckDbStore implements Store {
     );
     const c = this.handle.connection;
     if (!this.readOnly) {
+      await migrate(c, this.path);
       for (const sql of schemaSql()) await c.run(sql);
       const v = (await c.runAndReadAll("SELECT max(version) FROM schema_info")).getRowsJS()[0][0];
       if (v === null) await c.run(`INSERT INTO schema_info VALUES (${SCHEMA_VERSION})`);
@@ -124,7 +128,10 @@ export class DuckDbStore implements Store {
     this.handle = undefined;
     if (h === undefined) return;
     try {
-      if (!this.readOnly) await h.connection.run("CHECKPOINT");
+      if (!this.readOnly) {
+        await this.compactor.compact(h.connection);
+        await h.connection.run("CHECKPOINT");
+      }
     } finally {
       h.connection.closeSync();
       h.instance.closeSync();
@@ -171,13 +178,19 @@ export class DuckDbStore implements Store {
   }
 
   private async commit(group: Prepared[]): Promise<IngestResult[]> {
+    if (this.compactor.due) {
+      // Queued behind this commit. A failed compaction changes nothing (one transaction)
+      // and is retried after the next commit; reads sum the cells either way.
+      void this.serial((c) => this.compactor.compact(c)).catch(() => undefined);
+    }
     try {
       return await commitGroup(
         {
           driver: this.driver!,
           connection: this.connection(),
           agents: this.agentBook,
-          marks: this.marks,
+          catalog: this.catalog,
+          compactor: this.compactor,
           nowMs: this.nowMs(),
         },
         group,
@@ -263,23 +276,23 @@ export class DuckDbStore implements Store {
           },
         );
       }
-      // Lines written outside ingest: re-read the dedupe's high-water marks before the next.
-      this.marks.invalidate();
-      return rp.writeRepricedLines(this.duckdb!, c, chunk, lines, target, this.nowMs());
+      // Lines written outside ingest: re-read labels and high-water marks before the next.
+      this.catalog.invalidate();
+      return rp.writeRepricedLines(this.driver!, c, chunk, lines, target, this.nowMs());
     });
   }
 
   /**
    * Runs `task` on the connection in the store's queue (no ingest interleaves). Unless the
-   * caller promises `readOnly`, the task may have written lines or readings, so the dedupe's
-   * high-water marks are re-read (a scan of two columns) before the next ingest.
+   * caller promises `readOnly`, the task may have written lines, readings or labels, so the
+   * ingest's labels and high-water marks are re-read (catalog.ts) before the next ingest.
    */
   withConnection<T>(
     task: (c: DuckDBConnection) => Promise<T>,
     options: { readOnly?: boolean } = {},
   ): Promise<T> {
     return this.serial((c) => {
-      if (options.readOnly !== true) this.marks.invalidate();
+      if (options.readOnly !== true) this.catalog.invalidate();
       return task(c);
     });
   }

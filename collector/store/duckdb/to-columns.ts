@@ -12,11 +12,10 @@ import { CONTRIBUTION_COLUMNS, type ColumnSpec, LINE_COLUMNS, READING_COLUMNS } 
 
 const UTC_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
-/** Rows as columns, plus each row's natural key (exact, `\0`-joined) and time in µs. */
+/** Rows as columns (logical order, schema.ts), plus each row's key time in µs. */
 export interface Columnar {
   columns: Column[];
   rowCount: number;
-  keys: string[];
   timeUs: Float64Array;
 }
 
@@ -60,7 +59,9 @@ function allocate(specs: readonly ColumnSpec[], n: number): Column[] {
     (s): Column =>
       s.type === "VARCHAR"
         ? { type: "VARCHAR", values: new Array<string>(n) }
-        : { type: s.type, values: new Float64Array(n) },
+        : s.type === "INTEGER"
+          ? { type: "INTEGER", values: new Int32Array(n) }
+          : { type: s.type, values: new Float64Array(n) },
   );
 }
 
@@ -96,28 +97,11 @@ function fill(
   }
 }
 
-const LINE_INDEX = new Map(LINE_COLUMNS.map((c, i) => [c.name, i]));
-/** Natural-key text columns (kernel NATURAL_KEY order, the time excepted). */
-const KEY_TEXT = [
-  "x_AgentId",
-  "ResourceId",
-  "x_Workload",
-  "SubAccountId",
-  "x_LineKind",
-  "x_PriceVersion",
-].map((name) => LINE_INDEX.get(name) as number);
-
 export function linesToColumns(lines: readonly StoredUsageLine[]): Columnar {
   const n = lines.length;
   const columns = allocate(LINE_COLUMNS, n);
   fill(lines, LINE_COLUMNS, columns, (name) => name, false);
-  const [a, g, w, t, k, p] = KEY_TEXT.map((i) => columns[i].values as string[]);
-  const keys = new Array<string>(n);
-  for (let r = 0; r < n; r++) {
-    // The validated time text is canonical (one text per instant), so it keys exactly.
-    keys[r] = `${a[r]}\0${lines[r].ChargePeriodStart}\0${g[r]}\0${w[r]}\0${t[r]}\0${k[r]}\0${p[r]}`;
-  }
-  return { columns, rowCount: n, keys, timeUs: columns[0].values as Float64Array };
+  return { columns, rowCount: n, timeUs: columns[0].values as Float64Array };
 }
 
 /** Readings and their token rows; `owner[i]` is the reading row of token row `i`. */
@@ -135,10 +119,8 @@ export function readingsToColumns(readings: readonly GpuReadingRow[]): ReadingCo
   const agent = columns[0].values as string[];
   const timeUs = columns[1].values as Float64Array;
   const gpu = columns[3].values as string[];
-  const keys = new Array<string>(n);
   let tokenCount = 0;
   for (let r = 0; r < n; r++) {
-    keys[r] = `${agent[r]}\0${timeUs[r]}\0${gpu[r]}`;
     const tokens = readings[r].tokens;
     if (!Array.isArray(tokens)) throw bad("tokens is not a list", r, "tokens");
     tokenCount += tokens.length;
@@ -163,5 +145,5 @@ export function readingsToColumns(readings: readonly GpuReadingRow[]): ReadingCo
       k++;
     }
   }
-  return { readings: { columns, rowCount: n, keys, timeUs }, tokens: t, tokenCount, owner };
+  return { readings: { columns, rowCount: n, timeUs }, tokens: t, tokenCount, owner };
 }

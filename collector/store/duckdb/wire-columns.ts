@@ -1,11 +1,10 @@
 /**
  * The wire decoder's line columns (IngestColumnsBatch) → the store's Columnar, without row
  * objects: the collector's fast path. Yields what linesToColumns (to-columns.ts) yields for
- * the same lines (same columns, epoch-µs times, natural-key text with the canonical time
- * text), so batches of either path dedupe against each other in one commit.
+ * the same lines (same columns, epoch-µs times), so batches of either path dedupe against
+ * each other in one commit.
  */
 import type { LineColumnData } from "../../../wire/line-columns.js";
-import { TimeTexts } from "../../../wire/line-rows.js";
 import { StoreError } from "../errors.js";
 import type { Column } from "./chunk-writer.js";
 import { LINE_COLUMNS } from "./schema.js";
@@ -69,21 +68,5 @@ export function wireLinesToColumns(
     }
     return { type: type as "DOUBLE", values: out };
   });
-  const col = (name: string) =>
-    columns[LINE_COLUMNS.findIndex((c) => c.name === name)].values as readonly string[];
-  const [a, g, w, t, kind, p] = [
-    "x_AgentId",
-    "ResourceId",
-    "x_Workload",
-    "SubAccountId",
-    "x_LineKind",
-    "x_PriceVersion",
-  ].map(col);
-  const times = new TimeTexts();
-  const keys = new Array<string>(kept);
-  for (let i = 0; i < kept; i++) {
-    const start = times.text(lines.startS[rows[i]]);
-    keys[i] = `${a[i]}\0${start}\0${g[i]}\0${w[i]}\0${t[i]}\0${kind[i]}\0${p[i]}`;
-  }
-  return { columns, rowCount: kept, keys, timeUs: columns[0].values as Float64Array };
+  return { columns, rowCount: kept, timeUs: columns[0].values as Float64Array };
 }

@@ -76,8 +76,8 @@ describe("DuckDbStore group commit and dedupe", () => {
     await store.ingest(batch(lines.slice(0, 10), 1));
     // A line one day later, written directly: newer than anything ingest has stored.
     await store.withConnection((c) =>
-      c.run(`INSERT INTO usage_lines SELECT * REPLACE ("ChargePeriodStart" + INTERVAL 1 DAY AS "ChargePeriodStart")
-FROM usage_lines WHERE "ChargePeriodStart" = (SELECT min("ChargePeriodStart") FROM usage_lines) LIMIT 1`),
+      c.run(`INSERT INTO line_facts SELECT * REPLACE ("ChargePeriodStart" + INTERVAL 1 DAY AS "ChargePeriodStart")
+FROM line_facts WHERE "ChargePeriodStart" = (SELECT min("ChargePeriodStart") FROM line_facts) LIMIT 1`),
     );
     const row = await store.withConnection(
       async (c) =>

@@ -1,0 +1,80 @@
+/**
+ * Upgrades a store file written by an older tokenwatt, in one transaction (a failure leaves
+ * the file as it was). Version 1 kept usage lines, readings and token rows as wide tables of
+ * labels; version 2 splits each into facts and label tuples (schema.ts SplitTable), with
+ * views under the old names. Ids are assigned densely from 0, as ingest assigns them.
+ */
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { StoreError } from "../errors.js";
+import { sqlIdent } from "./driver.js";
+import { LINES, READINGS, SCHEMA_VERSION, type SplitTable, splitDdl, TOKENS } from "./schema.js";
+
+/** The file's schema version; null for a new file. */
+async function versionOf(c: DuckDBConnection): Promise<number | null> {
+  const exists = await c.runAndReadAll(
+    "SELECT 1 FROM duckdb_tables() WHERE table_name = 'schema_info' AND NOT temporary",
+  );
+  if (exists.getRowsJS().length === 0) return null;
+  const v = (await c.runAndReadAll("SELECT max(version) FROM schema_info")).getRowsJS()[0][0];
+  return v === null ? null : Number(v);
+}
+
+function splitInto(t: SplitTable, old: string): string[] {
+  const labels = t.labels.map(sqlIdent);
+  const facts = t.factColumns.map((c) => (c.name === t.id ? `d.${t.id}` : `o.${sqlIdent(c.name)}`));
+  return [
+    `INSERT INTO ${t.dims} SELECT CAST(row_number() OVER () - 1 AS INTEGER), *
+FROM (SELECT DISTINCT ${labels.join(", ")} FROM ${old})`,
+    `INSERT INTO ${t.facts} SELECT ${facts.join(", ")} FROM ${old} o
+JOIN ${t.dims} d ON ${labels.map((l) => `d.${l} = o.${l}`).join(" AND ")}`,
+  ];
+}
+
+function v1ToV2(): string[] {
+  const old = (t: SplitTable) => `${t.view}_v1`;
+  return [
+    ...[LINES, READINGS, TOKENS].map((t) => `ALTER TABLE ${t.view} RENAME TO ${old(t)}`),
+    ...[LINES, READINGS, TOKENS].flatMap(splitDdl),
+    ...splitInto(LINES, old(LINES)),
+    ...splitInto(READINGS, old(READINGS)),
+    `INSERT INTO ${TOKENS.dims} SELECT CAST(row_number() OVER () - 1 AS INTEGER), *
+FROM (SELECT DISTINCT workload, tenant FROM ${old(TOKENS)})`,
+    `INSERT INTO ${TOKENS.facts} SELECT o.window_start, r.rdim_id, d.tdim_id, o.prompt_tokens,
+  o.cached_tokens, o.generation_tokens, o.requests
+FROM ${old(TOKENS)} o
+JOIN ${TOKENS.dims} d ON d.workload = o.workload AND d.tenant = o.tenant
+JOIN (SELECT f.window_start, f.rdim_id, rd.agent_id, rd.gpu_uuid FROM ${READINGS.facts} f
+  JOIN ${READINGS.dims} rd ON rd.rdim_id = f.rdim_id) r
+  ON r.agent_id = o.agent_id AND r.window_start = o.window_start AND r.gpu_uuid = o.gpu_uuid`,
+    ...[LINES, READINGS, TOKENS].map((t) => `DROP TABLE ${old(t)}`),
+    // Version 2 appends rollup deltas (no key to upsert on) and sums them in a view.
+    "CREATE TABLE rollup_cells AS SELECT * FROM rollup_hourly",
+    "DROP TABLE rollup_hourly",
+    "UPDATE schema_info SET version = 2",
+  ];
+}
+
+/** Brings the file to SCHEMA_VERSION; refuses a file from a newer tokenwatt. */
+export async function migrate(c: DuckDBConnection, path: string): Promise<void> {
+  const version = await versionOf(c);
+  if (version === null || version === SCHEMA_VERSION) return;
+  if (version > SCHEMA_VERSION) {
+    throw new StoreError(
+      "TW_ERR_STORE_OPEN",
+      `the store is schema version ${version}, newer than this tokenwatt (${SCHEMA_VERSION}); upgrade tokenwatt`,
+      { path },
+    );
+  }
+  await c.run("BEGIN TRANSACTION");
+  try {
+    for (const sql of v1ToV2()) await c.run(sql);
+    await c.run("COMMIT");
+  } catch (cause) {
+    await c.run("ROLLBACK").catch(() => undefined);
+    throw new StoreError("TW_ERR_STORE_OPEN", `cannot upgrade the store from version ${version}`, {
+      path,
+      cause,
+    });
+  }
+  await c.run("CHECKPOINT");
+}
