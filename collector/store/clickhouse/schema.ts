@@ -90,23 +90,7 @@ export const CONTRIBUTION_KEY = [...READING_KEY, "workload", "tenant"] as const;
 /** Line key without the price version: the lines one re-pricing can supersede. */
 export const LINE_GROUP_KEY: readonly string[] = NATURAL_KEY.filter((k) => k !== "x_PriceVersion");
 
-/** Summed measure (API name ← line column), as the DuckDB store's ROLLUP_MEASURES. */
-export const MEASURES = [
-  ["gpu_energy_j", "x_GpuEnergyJ"],
-  ["idle_energy_j", "x_IdleEnergyJ"],
-  ["host_energy_j", "x_HostEnergyJ"],
-  ["facility_energy_j", "x_FacilityEnergyJ"],
-  ["gpu_seconds", "x_GpuSeconds"],
-  ["prompt_tokens", "x_PromptTokens"],
-  ["cached_tokens", "x_CachedTokens"],
-  ["generation_tokens", "x_GenerationTokens"],
-  ["requests", "x_Requests"],
-  ["energy_cost", "x_EnergyCost"],
-  ["gpu_time_cost", "x_GpuTimeCost"],
-  ["list_cost", "ListCost"],
-  ["effective_cost", "EffectiveCost"],
-  ["carbon_g", "x_CarbonG"],
-] as const;
+export { MEASURES } from "../sql/measures.js";
 
 function columnsDdl(columns: readonly ChColumn[]): string {
   return columns

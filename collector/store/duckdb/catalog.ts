@@ -77,10 +77,10 @@ export class Catalog {
     return this.marks;
   }
 
-  /** Appends new label tuples not yet written to their tables, in the caller's transaction. */
+  /** Appends the new label tuples to their tables, in the caller's transaction (once). */
   async writePending(driver: Driver, c: DuckDBConnection): Promise<void> {
     for (const d of [this.lines, this.readings, this.tokens]) {
-      const { ids, labels } = d.takeUnwritten();
+      const { ids, labels } = d.pending();
       if (ids.length === 0) continue;
       const appender = await c.createAppender(d.table.dims);
       try {

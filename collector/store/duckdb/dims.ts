@@ -44,19 +44,21 @@ function intern(s: string): string {
   return s;
 }
 
+/** One tuple as label columns of one row. */
+const columnsOf = (tuple: readonly string[]) => tuple.map((label) => [label]);
+
 export class DimTable {
-  private readonly ids = new Map<string, number>();
-  /** Per label column, label → code (codes are never reused: they only grow). */
+  /** Per label column, label → code (codes only grow: a code is never reused). */
   private readonly labelCodes: Map<string, number>[];
-  /** Packed label codes → tuple id: a cache of `ids` (rollback removes its entries too). */
-  private readonly byCodes = new Map<string, number>();
+  /** A tuple's label codes packed into a string → the tuple's id. */
+  private readonly ids = new Map<string, number>();
   private readonly tuples: (string[] | undefined)[] = [];
   private nextId = 0;
   /** Ids from here on are not yet committed. */
   private committed = 0;
   private pendingIds: number[] = [];
-  /** How many of pendingIds `takeUnwritten` has handed out. */
-  private written = 0;
+  /** Packed codes, reused per row (two UTF-16 units per code). */
+  private readonly codes: number[];
   readonly projections: Projection[];
 
   constructor(
@@ -64,6 +66,7 @@ export class DimTable {
     projections: readonly (readonly string[])[] = [],
   ) {
     this.labelCodes = table.labels.map(() => new Map());
+    this.codes = new Array<number>(2 * table.labels.length);
     this.projections = projections.map(
       (names) =>
         new Projection(
@@ -76,10 +79,6 @@ export class DimTable {
     );
   }
 
-  get size(): number {
-    return this.ids.size;
-  }
-
   /** Reads every stored tuple (call once per open, or after an outside write). */
   async load(c: DuckDBConnection): Promise<void> {
     const t = this.table;
@@ -88,76 +87,58 @@ export class DimTable {
     );
     for (const row of result.getRowsJS()) {
       const id = Number(row[0]);
-      this.add(
-        id,
-        row.slice(1).map((v) => intern(String(v))),
-      );
+      const tuple = row.slice(1).map((v) => intern(String(v)));
+      this.add(this.keyOf(columnsOf(tuple), 0), id, tuple);
       if (id >= this.nextId) this.nextId = id + 1;
     }
     this.committed = this.nextId;
   }
 
-  private add(id: number, tuple: string[]): void {
-    this.ids.set(tuple.join("\0"), id);
+  private add(key: string, id: number, tuple: string[]): void {
+    this.ids.set(key, id);
     this.tuples[id] = tuple;
     for (const p of this.projections) p.assign(id, tuple);
   }
 
   /**
-   * The id of each row's tuple; `columns` are the label columns in label order. Each label
-   * is first coded per column (a map hit on a string whose hash V8 caches: the wire decoder
-   * hands out one string object per distinct value of a batch), and the tuple is looked up
-   * by its codes packed into a short string, instead of by its joined labels.
+   * A tuple's key: each label coded per column (a map hit on a string whose hash V8 caches;
+   * the wire decoder hands out one string object per distinct value of a batch), the codes
+   * packed into a short string — cheaper to build and hash than the joined labels.
    */
+  private keyOf(columns: readonly (readonly string[])[], row: number): string {
+    const codes = this.codes;
+    for (let c = 0; c < this.labelCodes.length; c++) {
+      const map = this.labelCodes[c];
+      const text = columns[c][row];
+      let code = map.get(text);
+      if (code === undefined) {
+        code = map.size;
+        map.set(text, code);
+      }
+      codes[2 * c] = code & 0xffff;
+      codes[2 * c + 1] = code >>> 16;
+    }
+    return String.fromCharCode.apply(null, codes);
+  }
+
+  /** The id of each row's tuple; `columns` are the label columns in label order. */
   resolve(columns: readonly (readonly string[])[], n: number): Int32Array {
     const out = new Int32Array(n);
-    const width = columns.length;
-    const codes = new Array<number>(2 * width);
     for (let r = 0; r < n; r++) {
-      for (let c = 0; c < width; c++) {
-        const code = this.codeOf(c, columns[c][r]);
-        codes[2 * c] = code & 0xffff;
-        codes[2 * c + 1] = code >>> 16;
-      }
-      const key = String.fromCharCode.apply(null, codes);
-      let id = this.byCodes.get(key);
+      const key = this.keyOf(columns, r);
+      let id = this.ids.get(key);
       if (id === undefined) {
-        const tuple = columns.map((col) => intern(col[r]));
-        id = this.ids.get(tuple.join("\0"));
-        if (id === undefined) {
-          id = this.nextId++;
-          this.add(id, tuple);
-          this.pendingIds.push(id);
-        }
-        this.byCodes.set(key, id);
+        id = this.nextId++;
+        this.add(
+          key,
+          id,
+          columns.map((col) => intern(col[r])),
+        );
+        this.pendingIds.push(id);
       }
       out[r] = id;
     }
     return out;
-  }
-
-  private codeOf(column: number, label: string): number {
-    const codes = this.labelCodes[column];
-    let code = codes.get(label);
-    if (code === undefined) {
-      code = codes.size;
-      codes.set(label, code);
-    }
-    return code;
-  }
-
-  /** The id of one tuple. */
-  idOf(tuple: readonly string[]): number {
-    return this.resolve(
-      tuple.map((v) => [v]),
-      1,
-    )[0];
-  }
-
-  tuple(id: number): readonly string[] {
-    const t = this.tuples[id];
-    if (t === undefined) throw new Error(`${this.table.dims} has no id ${id}`);
-    return t;
   }
 
   /** Projection `p`'s id of tuple `id`. */
@@ -165,33 +146,28 @@ export class DimTable {
     return this.projections[p].of[id];
   }
 
-  /** Pending tuples not yet handed out, as the dims table's columns (for its appender). */
-  takeUnwritten(): { ids: Int32Array; labels: string[][] } {
-    const fresh = this.pendingIds.slice(this.written);
-    this.written = this.pendingIds.length;
+  /** Tuples assigned since the last commit, as the dims table's columns (for its appender). */
+  pending(): { ids: Int32Array; labels: string[][] } {
     const labels = this.table.labels.map((_, c) =>
-      fresh.map((id) => (this.tuples[id] as string[])[c]),
+      this.pendingIds.map((id) => (this.tuples[id] as string[])[c]),
     );
-    return { ids: Int32Array.from(fresh), labels };
+    return { ids: Int32Array.from(this.pendingIds), labels };
   }
 
   /** The pending tuples are stored. */
   commit(): void {
     this.pendingIds = [];
-    this.written = 0;
     this.committed = this.nextId;
   }
 
   /** The transaction that would store the pending tuples failed: forget them. */
   rollback(): void {
-    if (this.pendingIds.length > 0) this.byCodes.clear();
     for (const id of this.pendingIds) {
-      const t = this.tuples[id];
-      if (t !== undefined) this.ids.delete(t.join("\0"));
+      const tuple = this.tuples[id] as string[];
+      this.ids.delete(this.keyOf(columnsOf(tuple), 0));
       this.tuples[id] = undefined;
     }
     this.pendingIds = [];
-    this.written = 0;
     this.nextId = this.committed;
   }
 }

@@ -22,14 +22,7 @@ import type { DimTable } from "./dims.js";
 import type { Marks } from "./marks.js";
 import { RollupDelta } from "./rollup.js";
 import type { RollupCompactor } from "./rollup-cells.js";
-import {
-  type ColumnSpec,
-  LINE_COLUMNS,
-  LINES,
-  READING_COLUMNS,
-  READINGS,
-  TOKENS,
-} from "./schema.js";
+import { LINE_COLUMNS, LINES, READINGS, type SplitLayout, TOKENS } from "./schema.js";
 import {
   type Columnar,
   linesToColumns,
@@ -94,25 +87,12 @@ const LINE_KEY_COLUMNS = [
 /** stage_reading_keys: agent_id, window_start, gpu_uuid. */
 const READING_KEY_COLUMNS = [0, 1, 3];
 
-/** Logical column indices of a split table's labels, times and numbers. */
-function layout(logical: readonly ColumnSpec[]) {
-  const where = (test: (c: ColumnSpec) => boolean) =>
-    logical.flatMap((c, i) => (test(c) ? [i] : []));
-  return {
-    labels: where((c) => c.type === "VARCHAR"),
-    times: where((c) => c.type === "TIMESTAMP"),
-    numbers: where((c) => c.type !== "VARCHAR" && c.type !== "TIMESTAMP"),
-  };
-}
-const LINE_LAYOUT = layout(LINE_COLUMNS);
-const READING_LAYOUT = layout(READING_COLUMNS);
-
 function labelColumns(rows: Columnar, at: readonly number[]): string[][] {
   return at.map((i) => rows.columns[i].values as string[]);
 }
 
 /** Fact columns (schema.ts factColumns order) of `rows` with their label ids. */
-function factColumns(rows: Columnar, at: ReturnType<typeof layout>, ids: Int32Array): Column[] {
+function factColumns(rows: Columnar, at: SplitLayout, ids: Int32Array): Column[] {
   return [
     ...at.times.map((i) => rows.columns[i]),
     { type: "INTEGER", values: ids },
@@ -163,10 +143,17 @@ async function commitLabelled(
   const lineRows = group.map((p) => p.lines);
   const readingRows = group.map((p) => p.readings.readings);
   const lineIds = lineRows.map((r) =>
-    catalog.lines.resolve(labelColumns(r, LINE_LAYOUT.labels), r.rowCount),
+    catalog.lines.resolve(labelColumns(r, LINES.layout.labels), r.rowCount),
   );
   const readingIds = readingRows.map((r) =>
-    catalog.readings.resolve(labelColumns(r, READING_LAYOUT.labels), r.rowCount),
+    catalog.readings.resolve(labelColumns(r, READINGS.layout.labels), r.rowCount),
+  );
+  // Token rows' (workload, tenant): CONTRIBUTION_COLUMNS 3 and 4.
+  const tokenIds = group.map((p) =>
+    catalog.tokens.resolve(
+      [3, 4].map((i) => p.readings.tokens[i].values as string[]),
+      p.readings.tokenCount,
+    ),
   );
   const project = (table: DimTable, p: number, ids: Int32Array) =>
     ids.map((id) => table.project(p, id));
@@ -206,7 +193,7 @@ async function commitLabelled(
           { type: "BIGINT", values: filled(n, id) },
           { type: "TIMESTAMP", values: filled(n, nowMs * 1000) },
         ];
-        const facts = factColumns(p.lines, LINE_LAYOUT, lineIds[b]);
+        const facts = factColumns(p.lines, LINES.layout, lineIds[b]);
         appendColumns(driver, a, [...compact(facts, lines.keep[b], n), ...extra], n);
         rollup.add(p.lines, lines.keep[b], project(catalog.lines, LINE_ROLLUP, lineIds[b]));
       });
@@ -214,18 +201,11 @@ async function commitLabelled(
     await appendKept(c, READINGS.facts, (a) => {
       group.forEach((p, b) => {
         const n = readingsInserted[b];
-        const facts = factColumns(p.readings.readings, READING_LAYOUT, readingIds[b]);
+        const facts = factColumns(p.readings.readings, READINGS.layout, readingIds[b]);
         const cols = compact(facts, readings.keep[b], n);
         appendColumns(driver, a, [...cols, { type: "BIGINT", values: filled(n, id) }], n);
       });
     });
-    const tokenIds = group.map((p) =>
-      catalog.tokens.resolve(
-        [3, 4].map((i) => p.readings.tokens[i].values as string[]),
-        p.readings.tokenCount,
-      ),
-    );
-    await catalog.writePending(driver, c);
     await appendKept(c, TOKENS.facts, (a) => {
       group.forEach((p, b) => {
         const { owner, tokens, tokenCount } = p.readings;

@@ -6,6 +6,7 @@
  * an index (see ingest-sql.ts); the small rollup table has a primary key for its upsert.
  */
 import { NATURAL_KEY } from "../../../kernel/src/usage-line.js";
+import { MEASURES } from "../sql/measures.js";
 import { sqlIdent } from "./driver.js";
 
 export type ColumnType = "VARCHAR" | "DOUBLE" | "TIMESTAMP" | "INTEGER" | "BIGINT";
@@ -120,22 +121,7 @@ export const ROLLUP_LABELS: Record<Exclude<(typeof ROLLUP_KEY)[number], "hour">,
 };
 
 /** Rollup measure column ← usage-line column. */
-export const ROLLUP_MEASURES = [
-  ["gpu_energy_j", "x_GpuEnergyJ"],
-  ["idle_energy_j", "x_IdleEnergyJ"],
-  ["host_energy_j", "x_HostEnergyJ"],
-  ["facility_energy_j", "x_FacilityEnergyJ"],
-  ["gpu_seconds", "x_GpuSeconds"],
-  ["prompt_tokens", "x_PromptTokens"],
-  ["cached_tokens", "x_CachedTokens"],
-  ["generation_tokens", "x_GenerationTokens"],
-  ["requests", "x_Requests"],
-  ["energy_cost", "x_EnergyCost"],
-  ["gpu_time_cost", "x_GpuTimeCost"],
-  ["list_cost", "ListCost"],
-  ["effective_cost", "EffectiveCost"],
-  ["carbon_g", "x_CarbonG"],
-] as const;
+export const ROLLUP_MEASURES = MEASURES;
 
 function columnsDdl(columns: readonly ColumnSpec[]): string {
   return columns.map((c) => `${sqlIdent(c.name)} ${c.type} NOT NULL`).join(",\n  ");
@@ -163,6 +149,13 @@ export interface SplitTable {
   factColumns: readonly ColumnSpec[];
 }
 
+/** Logical column indices of a split table's labels, times and numbers. */
+export interface SplitLayout {
+  labels: number[];
+  times: number[];
+  numbers: number[];
+}
+
 function split(
   view: string,
   dims: string,
@@ -170,20 +163,31 @@ function split(
   id: string,
   logical: readonly ColumnSpec[],
   extra: readonly ColumnSpec[],
-): SplitTable & { viewColumns: string[] } {
-  const labels = logical.filter((c) => c.type === "VARCHAR").map((c) => c.name);
-  const times = logical.filter((c) => c.type === "TIMESTAMP");
-  const numbers = logical.filter((c) => c.type !== "VARCHAR" && c.type !== "TIMESTAMP");
+): SplitTable & { viewColumns: string[]; layout: SplitLayout } {
+  const where = (test: (c: ColumnSpec) => boolean) =>
+    logical.flatMap((c, i) => (test(c) ? [i] : []));
+  const layout: SplitLayout = {
+    labels: where((c) => c.type === "VARCHAR"),
+    times: where((c) => c.type === "TIMESTAMP"),
+    numbers: where((c) => c.type !== "VARCHAR" && c.type !== "TIMESTAMP"),
+  };
+  const pick = (at: number[]) => at.map((i) => logical[i]);
   return {
     view,
     dims,
     facts,
     id,
-    labels,
-    factColumns: [...times, { name: id, type: "INTEGER" }, ...numbers, ...extra],
+    labels: pick(layout.labels).map((c) => c.name),
+    factColumns: [
+      ...pick(layout.times),
+      { name: id, type: "INTEGER" },
+      ...pick(layout.numbers),
+      ...extra,
+    ],
     viewColumns: [...logical, ...extra].map(
       (c) => `${c.type === "VARCHAR" ? "d" : "f"}.${sqlIdent(c.name)}`,
     ),
+    layout,
   };
 }
 

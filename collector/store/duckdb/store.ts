@@ -178,13 +178,8 @@ export class DuckDbStore implements Store {
   }
 
   private async commit(group: Prepared[]): Promise<IngestResult[]> {
-    if (this.compactor.due) {
-      // Queued behind this commit. A failed compaction changes nothing (one transaction)
-      // and is retried after the next commit; reads sum the cells either way.
-      void this.serial((c) => this.compactor.compact(c)).catch(() => undefined);
-    }
     try {
-      return await commitGroup(
+      const results = await commitGroup(
         {
           driver: this.driver!,
           connection: this.connection(),
@@ -195,6 +190,12 @@ export class DuckDbStore implements Store {
         },
         group,
       );
+      if (this.compactor.due) {
+        // Queued behind this commit. A failed compaction changes nothing (one transaction)
+        // and is retried after the next commit; reads sum the cells either way.
+        void this.serial((c) => this.compactor.compact(c)).catch(() => undefined);
+      }
+      return results;
     } catch (cause) {
       const one = group.length === 1 ? group[0].batch : undefined;
       throw new StoreError("TW_ERR_STORE_BATCH", "ingest failed, nothing stored", {
