@@ -6,7 +6,7 @@
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { NATURAL_KEY } from "../../../kernel/src/usage-line.js";
-import { appendColumns, type Column, type Driver } from "./chunk-writer.js";
+import { appendColumns, type Column, type Driver, withAppender } from "./chunk-writer.js";
 import { DimTable } from "./dims.js";
 import { type Marks, raiseAll, raiseMark } from "./marks.js";
 import { LINES, READINGS, ROLLUP_KEY, ROLLUP_LABELS, TOKENS } from "./schema.js";
@@ -82,17 +82,11 @@ export class Catalog {
     for (const d of [this.lines, this.readings, this.tokens]) {
       const { ids, labels } = d.pending();
       if (ids.length === 0) continue;
-      const appender = await c.createAppender(d.table.dims);
-      try {
-        const columns: Column[] = [
-          { type: "INTEGER", values: ids },
-          ...labels.map((values): Column => ({ type: "VARCHAR", values })),
-        ];
-        appendColumns(driver, appender, columns, ids.length);
-        appender.flushSync();
-      } finally {
-        appender.closeSync();
-      }
+      const columns: Column[] = [
+        { type: "INTEGER", values: ids },
+        ...labels.map((values): Column => ({ type: "VARCHAR", values })),
+      ];
+      await withAppender(c, d.table.dims, (a) => appendColumns(driver, a, columns, ids.length));
     }
   }
 

@@ -8,7 +8,7 @@
  * chunk's other rows. Usage-line strings repeat heavily, so a 2,048-row chunk of a string
  * column costs one buffer copy plus one call per distinct long value.
  */
-import type { DuckDBAppender, DuckDBType } from "@duckdb/node-api";
+import type { DuckDBAppender, DuckDBConnection, DuckDBType } from "@duckdb/node-api";
 import type { DuckDbBindings, DuckDbModule } from "./driver.js";
 
 /** One column of a batch: numbers (DOUBLE), ids, epoch microseconds (TIMESTAMP), or text. */
@@ -163,5 +163,24 @@ export function appendColumns(
       else writeNumbers(bindings, vector, column, start, n);
     }
     appender.appendDataChunk(chunk);
+  }
+}
+
+/**
+ * Runs `write` with a fresh appender on `table` (a temp table when `temp`), then flushes it
+ * into the connection's open transaction, if any, and closes it.
+ */
+export async function withAppender(
+  c: DuckDBConnection,
+  table: string,
+  write: (appender: DuckDBAppender) => void,
+  temp = false,
+): Promise<void> {
+  const appender = await (temp ? c.createAppender(table, null, "temp") : c.createAppender(table));
+  try {
+    write(appender);
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
   }
 }

@@ -6,7 +6,7 @@
  * rest, if any, are staged and looked up in DuckDB by full key (ingest-sql.ts).
  */
 import type { DuckDBAppender, DuckDBConnection } from "@duckdb/node-api";
-import { appendColumns, type Column, type Driver } from "./chunk-writer.js";
+import { appendColumns, type Column, type Driver, withAppender } from "./chunk-writer.js";
 import { storedDuplicatesSql } from "./ingest-sql.js";
 import { type Marks, markOf, raiseMark } from "./marks.js";
 import type { Columnar } from "./to-columns.js";
@@ -112,9 +112,8 @@ async function stage(
   side: DedupeSide,
   flags: Uint8Array[],
 ): Promise<void> {
-  const appender: DuckDBAppender = await c.createAppender(side.stage, null, "temp");
-  try {
-    let offset = 0;
+  let offset = 0;
+  const write = (appender: DuckDBAppender) => {
     side.rows.forEach((rows, b) => {
       const n = count(flags[b]);
       const ord = new Float64Array(rows.rowCount);
@@ -126,10 +125,8 @@ async function stage(
       appendColumns(driver, appender, compact(cols, flags[b], n), n);
       offset += rows.rowCount;
     });
-    appender.flushSync();
-  } finally {
-    appender.closeSync();
-  }
+  };
+  await withAppender(c, side.stage, write, true);
 }
 
 /** TIMESTAMP literals bounding the flagged rows' times. */

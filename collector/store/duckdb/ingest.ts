@@ -16,7 +16,7 @@ import { StoreError } from "../errors.js";
 import type { IngestBatch, IngestColumnsBatch, IngestResult } from "../types.js";
 import type { AgentBook } from "./agents.js";
 import { type Catalog, LINE_GPU, LINE_ROLLUP, LINE_SERIES, READING_GPU } from "./catalog.js";
-import { appendColumns, type Column, type Driver } from "./chunk-writer.js";
+import { appendColumns, type Column, type Driver, withAppender } from "./chunk-writer.js";
 import { compact, count, type DedupeSide, dropStored, firstOccurrences, latest } from "./dedupe.js";
 import type { DimTable } from "./dims.js";
 import type { Marks } from "./marks.js";
@@ -104,21 +104,6 @@ function filled(n: number, value: number): Float64Array {
   return new Float64Array(n).fill(value);
 }
 
-/** Appends the kept rows of each batch through one appender, flushed into the transaction. */
-async function appendKept(
-  c: DuckDBConnection,
-  table: string,
-  write: (appender: DuckDBAppender) => void,
-): Promise<void> {
-  const appender = await c.createAppender(table);
-  try {
-    write(appender);
-    appender.flushSync();
-  } finally {
-    appender.closeSync();
-  }
-}
-
 /** Commits `group` in one transaction; results in group order. Throws on failure (rolled back). */
 export async function commitGroup(
   ctx: CommitContext,
@@ -186,7 +171,7 @@ async function commitLabelled(
     const readingsInserted = readings.keep.map(count);
     const rollup = new RollupDelta((g) => catalog.lines.projections[LINE_ROLLUP].values[g]);
     await catalog.writePending(driver, c);
-    await appendKept(c, LINES.facts, (a) => {
+    await withAppender(c, LINES.facts, (a) => {
       group.forEach((p, b) => {
         const n = inserted[b];
         const extra: Column[] = [
@@ -198,7 +183,7 @@ async function commitLabelled(
         rollup.add(p.lines, lines.keep[b], project(catalog.lines, LINE_ROLLUP, lineIds[b]));
       });
     });
-    await appendKept(c, READINGS.facts, (a) => {
+    await withAppender(c, READINGS.facts, (a) => {
       group.forEach((p, b) => {
         const n = readingsInserted[b];
         const facts = factColumns(p.readings.readings, READINGS.layout, readingIds[b]);
@@ -206,7 +191,7 @@ async function commitLabelled(
         appendColumns(driver, a, [...cols, { type: "BIGINT", values: filled(n, id) }], n);
       });
     });
-    await appendKept(c, TOKENS.facts, (a) => {
+    await withAppender(c, TOKENS.facts, (a) => {
       group.forEach((p, b) => {
         const { owner, tokens, tokenCount } = p.readings;
         const keep = new Uint8Array(tokenCount);
@@ -226,7 +211,7 @@ async function commitLabelled(
       });
     });
     const statements: string[] = [];
-    await appendKept(c, "rollup_cells", (a) =>
+    await withAppender(c, "rollup_cells", (a) =>
       appendColumns(driver, a, rollup.columns(), rollup.size),
     );
     if (looked > 0)

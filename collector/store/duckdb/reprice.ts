@@ -6,7 +6,7 @@
 import type { DuckDBConnection, DuckDBResult } from "@duckdb/node-api";
 import { newReadingChunk } from "../reading-columns.js";
 import type { ReadingChunk, RepricedLines, RepriceTarget, TimeRangeS } from "../types.js";
-import { appendColumns, type Column, type Driver } from "./chunk-writer.js";
+import { appendColumns, type Column, type Driver, withAppender } from "./chunk-writer.js";
 import { timestampLiteral } from "./ingest-sql.js";
 import {
   INSERT_NEW_LABELS,
@@ -154,13 +154,7 @@ async function append(
   n: number,
 ): Promise<void> {
   await c.run(`DELETE FROM ${table}`);
-  const appender = await c.createAppender(table, null, "temp");
-  try {
-    appendColumns(driver, appender, columns, n);
-    appender.flushSync();
-  } finally {
-    appender.closeSync();
-  }
+  await withAppender(c, table, (a) => appendColumns(driver, a, columns, n), true);
 }
 
 /** Per line its line label id, from the label combination's (`comboDim`). */
@@ -207,13 +201,7 @@ export async function writeRepricedLines(
       { type: "BIGINT", values: new Float64Array(n).fill(id) },
       { type: "TIMESTAMP", values: new Float64Array(n).fill(nowMs * 1000) },
     ];
-    const appender = await c.createAppender(LINES.facts);
-    try {
-      appendColumns(driver, appender, facts, n);
-      appender.flushSync();
-    } finally {
-      appender.closeSync();
-    }
+    await withAppender(c, LINES.facts, (a) => appendColumns(driver, a, facts, n));
     const cells = rollupCells(start.values as Float64Array, combo.values as Int32Array, lines);
     await append(driver, c, "rp_rollup_in", cells.columns, cells.count);
     if (n > 0) await c.run(ROLLUP_REPRICED);
