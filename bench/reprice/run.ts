@@ -70,9 +70,9 @@ try {
       .padStart(14)} readings/s\n`;
   process.stdout.write(
     `readings ${result.readings.toLocaleString("en-US")}, lines ${result.lines.toLocaleString("en-US")}, chunks ${result.chunks}\n` +
-      row("read (DuckDB → JS)", readS) +
+      row("read (waited for)", readS) +
       row("kernel (WASM stage 2)", kernelS) +
-      row("write (lines+rollup)", writeS) +
+      row("write (waited for)", writeS) +
       row("end to end", elapsedS),
   );
   process.stdout.write(

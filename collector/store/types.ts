@@ -210,7 +210,10 @@ export interface ReadingChunk {
     gen: Float64Array;
     requests: Float64Array;
   };
-  /** Store-private reference to the chunk's labels; valid until the next read or write. */
+  /**
+   * Store-private reference to the chunk's labels; valid until the chunk is written, also
+   * while later chunks are read (re-pricing reads the next chunk during a write).
+   */
   handle: unknown;
 }
 

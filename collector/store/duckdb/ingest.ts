@@ -11,7 +11,7 @@
  *      agents' sequence state (agents.ts), and COMMIT. DuckDB writes and fsyncs its WAL at COMMIT, so
  *      when the promise resolves the rows survive a process kill (test: store/durability).
  */
-import type { DuckDBAppender, DuckDBConnection } from "@duckdb/node-api";
+import type { DuckDBConnection } from "@duckdb/node-api";
 import { StoreError } from "../errors.js";
 import type { IngestBatch, IngestColumnsBatch, IngestResult } from "../types.js";
 import type { AgentBook } from "./agents.js";

@@ -1,6 +1,6 @@
 /**
- * The SQL of re-pricing on DuckDB. A chunk's readings are copied into a temp table in stage-2
- * order (window start, agent); its token rows into another, numbered to follow. The kernel's
+ * The SQL of re-pricing on DuckDB. A chunk's readings and its token rows are streamed in one
+ * order (window start, agent, reading), sorted on integer codes, with no label text. The kernel's
  * output comes back as numbers only (row numbers instead of labels); its label combinations
  * (a few per GPU) get their line label ids here, and the lines are appended as facts with
  * those ids (reprice.ts), so no string crosses into JavaScript and none is written per line.
@@ -56,41 +56,50 @@ function rangeWhere(column: string, fromS: number, toS: number): string {
 }
 
 /**
- * The chunk's readings in stage-2 order: by window start, then agent. Agents are numbered
- * from the reading labels (a few thousand names) so the big sort runs on integers; the
- * facts are joined to their labels by id, and no label text is read. The temp table keeps
- * insertion order, so `rowid` is the reading's index in the chunk.
+ * Small per-label code tables, so the big sorts of a chunk's read run on integers: agents
+ * numbered in name order with each reading label's lane, and token labels ranked by
+ * (workload, tenant). Rebuilt per chunk (ingest may add labels meanwhile).
  */
-export function selectReadings(fromS: number, toS: number): string[] {
-  return [
-    `CREATE OR REPLACE TEMP TABLE rp_rdims AS
+export const SELECT_CODES = [
+  `CREATE OR REPLACE TEMP TABLE rp_rdims AS
 SELECT d.rdim_id, a.agent_code, CAST(${laneCode} AS INTEGER) AS lane_code
 FROM ${READINGS.dims} d JOIN (
   SELECT agent_id, CAST(row_number() OVER (ORDER BY agent_id) AS INTEGER) AS agent_code
   FROM (SELECT DISTINCT agent_id FROM ${READINGS.dims})
 ) a ON a.agent_id = d.agent_id`,
-    `CREATE OR REPLACE TEMP TABLE rp_readings AS
-SELECT r.agent_code, r.lane_code, f.* FROM ${READINGS.facts} f JOIN rp_rdims r ON r.rdim_id = f.rdim_id
-WHERE ${rangeWhere("f.window_start", fromS, toS)}
-ORDER BY f.window_start, r.agent_code`,
-    `CREATE OR REPLACE TEMP TABLE rp_tokens AS
-SELECT CAST(r.rowid AS INTEGER) AS rid, t.tdim_id, t.prompt_tokens, t.cached_tokens,
-  t.generation_tokens, t.requests
-FROM ${TOKENS.facts} t
-JOIN rp_readings r ON r.rdim_id = t.rdim_id AND r.window_start = t.window_start
-JOIN ${TOKENS.dims} d ON d.tdim_id = t.tdim_id
-WHERE ${rangeWhere("t.window_start", fromS, toS)}
-ORDER BY rid, d.workload, d.tenant`,
-  ];
+  `CREATE OR REPLACE TEMP TABLE rp_tdims AS
+SELECT tdim_id, CAST(row_number() OVER (ORDER BY workload, tenant) AS INTEGER) AS ord
+FROM ${TOKENS.dims}`,
+];
+
+export function countIn(table: string, fromS: number, toS: number): string {
+  return `SELECT count(*) FROM ${table} WHERE ${rangeWhere("window_start", fromS, toS)}`;
 }
 
-/** In rowid order (insertion order is kept: no ORDER BY needed). */
-export const READ_READINGS = `SELECT agent_code, lane_code, rdim_id, epoch(window_start) AS start_s,
-  window_s, energy_j, covered_s, idle_w, host_energy_j, facility_energy_j
-FROM rp_readings`;
+/**
+ * The chunk's readings in stage-2 order: by window start, agent, then reading label (a
+ * reading's key is its label id and window start). No label text is read.
+ */
+export function readingsQuery(fromS: number, toS: number): string {
+  return `SELECT r.agent_code, r.lane_code, f.rdim_id, epoch(f.window_start) AS start_s,
+  f.window_s, f.energy_j, f.covered_s, f.idle_w, f.host_energy_j, f.facility_energy_j
+FROM ${READINGS.facts} f JOIN rp_rdims r ON r.rdim_id = f.rdim_id
+WHERE ${rangeWhere("f.window_start", fromS, toS)}
+ORDER BY f.window_start, r.agent_code, f.rdim_id`;
+}
 
-/** In token-row order; a token row's index (its rowid) is what the kernel's lines carry. */
-export const READ_TOKENS = `SELECT rid, tdim_id, prompt_tokens, cached_tokens, generation_tokens, requests FROM rp_tokens`;
+/**
+ * The chunk's token rows in the same order as its readings (then by workload, tenant), with
+ * their reading's key, so they are matched to readings by one merge pass in JS.
+ */
+export function tokensQuery(fromS: number, toS: number): string {
+  return `SELECT epoch(t.window_start) AS start_s, r.agent_code, t.rdim_id, t.tdim_id,
+  t.prompt_tokens, t.cached_tokens, t.generation_tokens, t.requests
+FROM ${TOKENS.facts} t JOIN rp_rdims r ON r.rdim_id = t.rdim_id
+JOIN rp_tdims d ON d.tdim_id = t.tdim_id
+WHERE ${rangeWhere("t.window_start", fromS, toS)}
+ORDER BY t.window_start, r.agent_code, t.rdim_id, d.ord`;
+}
 
 /** The served model of each agent × workload, from the labels of the lines of the range. */
 export function selectModels(fromS: number, toS: number): string {
@@ -106,9 +115,9 @@ GROUP BY ALL`;
  * One row per distinct label combination of the chunk's lines (rp_combo_in: reading labels ×
  * token labels × kind, as many as GPUs × tenants, not lines), with its usage-line labels and its
  * line label id: the stored one, or a new one after the largest stored (`is_new`). Run in
- * the writing transaction. `$1` currency, `$2` version.
+ * the writing transaction.
  */
-export function selectCombos(): string {
+export function selectCombos(currency: string, version: string): string {
   const value: Record<string, string> = {
     x_AgentId: "d.agent_id",
     ResourceId: "d.gpu_uuid",
@@ -122,8 +131,8 @@ export function selectCombos(): string {
     x_Rack: "d.rack",
     x_Lane: "d.lane",
     x_SovereigntyZone: "d.sovereignty_zone",
-    BillingCurrency: "CAST($1 AS VARCHAR)",
-    x_PriceVersion: "CAST($2 AS VARCHAR)",
+    BillingCurrency: `CAST(${sqlString(currency)} AS VARCHAR)`,
+    x_PriceVersion: `CAST(${sqlString(version)} AS VARCHAR)`,
   };
   const labels = LINES.labels.map((l) => `${value[l]} AS ${sqlIdent(l)}`);
   const eq = LINES.labels.map((l) => `l.${sqlIdent(l)} = k.${sqlIdent(l)}`).join(" AND ");
@@ -143,7 +152,37 @@ WITH c AS (
 SELECT k.*, l.dim_id IS NULL AS is_new,
   coalesce(l.dim_id, CAST((SELECT coalesce(max(dim_id), -1) FROM ${LINES.dims})
     + row_number() OVER (PARTITION BY l.dim_id IS NULL) AS INTEGER)) AS dim_id
-FROM k LEFT JOIN ${LINES.dims} l ON ${eq}`;
+FROM k LEFT JOIN (
+  -- Every combination carries the target version: only its tuples can match.
+  SELECT * FROM ${LINES.dims} WHERE "x_PriceVersion" = ${sqlString(version)}
+) l ON ${eq}`;
+}
+
+/** Columns of the Parquet file a chunk's lines are inserted from, beside OUT_COLUMNS. */
+export const FILE_START = "start_us";
+export const FILE_END = "end_us";
+export const FILE_COMBO = "combo";
+
+/**
+ * line_facts rows from the lines file (reprice.ts): times as epoch µs, the label combination
+ * (its line label id from rp_combos), the numbers (OUT_COLUMNS), the ingest id (the
+ * session's last `ingest_ids` value) and the ingest time.
+ */
+export function insertLinesFromFile(path: string, nowMs: number): string {
+  const into = [
+    "ChargePeriodStart",
+    "ChargePeriodEnd",
+    LINES.id,
+    ...OUT_COLUMNS.map(([, c]) => c),
+    "x_IngestId",
+    "x_IngestTime",
+  ];
+  const us = (c: string) => `make_timestamp(CAST(f.${sqlIdent(c)} AS BIGINT))`;
+  return `INSERT INTO ${LINES.facts} (${into.map(sqlIdent).join(", ")})
+SELECT ${us(FILE_START)}, ${us(FILE_END)}, c.dim_id,
+  ${OUT_COLUMNS.map(([k]) => `f.${sqlIdent(k)}`).join(", ")},
+  currval('ingest_ids'), ${timestampLiteral(nowMs / 1000)}
+FROM read_parquet(${sqlString(path)}) f JOIN rp_combos c ON c.combo = f.${sqlIdent(FILE_COMBO)}`;
 }
 
 /** The chunk's new line label tuples (selectCombos' `is_new`). */

@@ -3,24 +3,34 @@
  * lines back under a new price version with the range recorded as done in the same
  * transaction. See reprice-sql.ts for the tables involved.
  */
+import { rmSync } from "node:fs";
+import { join } from "node:path";
 import type { DuckDBConnection, DuckDBResult } from "@duckdb/node-api";
 import { newReadingChunk } from "../reading-columns.js";
 import type { ReadingChunk, RepricedLines, RepriceTarget, TimeRangeS } from "../types.js";
 import { appendColumns, type Column, type Driver, withAppender } from "./chunk-writer.js";
+import { sqlString } from "./driver.js";
 import { timestampLiteral } from "./ingest-sql.js";
+import { type ParquetColumn, writeParquet } from "./parquet-file.js";
+import { type LabelCombos, labelCombos, type RollupCells, rollupCells } from "./reprice-cells.js";
 import {
+  countIn,
+  FILE_COMBO,
+  FILE_END,
+  FILE_START,
   INSERT_NEW_LABELS,
+  insertLinesFromFile,
   OUT_COLUMNS,
-  READ_READINGS,
-  READ_TOKENS,
   REPRICE_SETUP,
   ROLLUP_OUT,
   ROLLUP_REPRICED,
+  readingsQuery,
+  SELECT_CODES,
   selectCombos,
   selectModels,
-  selectReadings,
+  tokensQuery,
 } from "./reprice-sql.js";
-import { LINES, READINGS } from "./schema.js";
+import { LINES, READINGS, TOKENS } from "./schema.js";
 import { type NumericArray, readVector } from "./vector-io.js";
 
 /** Creates the progress table and the output stage (idempotent, per connection). */
@@ -28,36 +38,62 @@ export async function setupReprice(c: DuckDBConnection): Promise<void> {
   for (const sql of REPRICE_SETUP) await c.run(sql);
 }
 
-/** Streams a result into typed columns of `n` rows. */
-async function readColumns(result: DuckDBResult, columns: NumericArray[]): Promise<void> {
+/** Streams a result of `n` rows (at most) into typed columns. */
+async function readColumns(
+  result: DuckDBResult,
+  n: number,
+  columns: NumericArray[],
+): Promise<void> {
   let offset = 0;
   for (;;) {
     const chunk = await result.fetchChunk();
     if (chunk === null || chunk.rowCount === 0) break;
-    const n = chunk.rowCount;
+    const rows = chunk.rowCount;
+    if (offset + rows > n) throw new Error(`query returned more than the ${n} rows counted`);
     for (let i = 0; i < columns.length; i++)
-      readVector(chunk.getColumnVector(i), columns[i], offset, n);
-    offset += n;
+      readVector(chunk.getColumnVector(i), columns[i], offset, rows);
+    offset += rows;
   }
 }
 
-async function count(c: DuckDBConnection, table: string): Promise<number> {
-  return Number((await c.runAndReadAll(`SELECT count(*) FROM ${table}`)).getRowsJS()[0][0]);
+async function count(c: DuckDBConnection, sql: string): Promise<number> {
+  return Number((await c.runAndReadAll(sql)).getRowsJS()[0][0]);
 }
 
 export async function readReadingChunk(
   c: DuckDBConnection,
   range: TimeRangeS,
 ): Promise<ReadingChunk> {
-  for (const sql of selectReadings(range.fromS, range.toS)) await c.run(sql);
-  const n = await count(c, "rp_readings");
-  const agent = new Int32Array(n);
-  const rdim = new Int32Array(n);
-  const chunk: ReadingChunk = newReadingChunk(range, n, range);
-  await readColumns(await c.run(READ_READINGS), [
-    agent,
+  const { fromS, toS } = range;
+  await c.run("BEGIN TRANSACTION");
+  try {
+    for (const sql of SELECT_CODES) await c.run(sql);
+    const chunk = await readReadings(c, range);
+    const tokens = await readTokens(c, fromS, toS);
+    await c.run("COMMIT");
+    const { agent, rdim } = chunk.handle as ReadingKeys;
+    chunk.handle = new LabelIds(rdim, attachTokens(chunk, agent, rdim, tokens));
+    return chunk;
+  } catch (error) {
+    await c.run("ROLLBACK").catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Per reading its agent code and label id: with the window start, its key and order. */
+interface ReadingKeys {
+  agent: Int32Array;
+  rdim: Int32Array;
+}
+
+async function readReadings(c: DuckDBConnection, range: TimeRangeS): Promise<ReadingChunk> {
+  const n = await count(c, countIn(READINGS.facts, range.fromS, range.toS));
+  const keys: ReadingKeys = { agent: new Int32Array(n), rdim: new Int32Array(n) };
+  const chunk: ReadingChunk = newReadingChunk(range, n, keys);
+  await readColumns(await c.run(readingsQuery(range.fromS, range.toS)), n, [
+    keys.agent,
     chunk.lane,
-    rdim,
+    keys.rdim,
     chunk.windowStartS,
     chunk.windowS,
     chunk.energyJ,
@@ -69,105 +105,135 @@ export async function readReadingChunk(
   // A group (one stage-2 window) is a run of one agent's readings of one window start.
   let g = -1;
   for (let i = 0; i < n; i++) {
-    if (i === 0 || agent[i] !== agent[i - 1] || chunk.windowStartS[i] !== chunk.windowStartS[i - 1])
+    if (
+      i === 0 ||
+      keys.agent[i] !== keys.agent[i - 1] ||
+      chunk.windowStartS[i] !== chunk.windowStartS[i - 1]
+    )
       g++;
     chunk.group[i] = g;
   }
-  const m = await count(c, "rp_tokens");
-  const t = chunk.tokens;
-  t.count = m;
-  t.reading = new Int32Array(m);
-  t.prompt = new Float64Array(m);
-  t.cached = new Float64Array(m);
-  t.gen = new Float64Array(m);
-  t.requests = new Float64Array(m);
-  const tdim = new Int32Array(m);
-  await readColumns(await c.run(READ_TOKENS), [
-    t.reading,
-    tdim,
+  return chunk;
+}
+
+/** Token rows as read, each with its reading's key. */
+interface TokenRows {
+  count: number;
+  startS: Float64Array;
+  agent: Int32Array;
+  rdim: Int32Array;
+  tdim: Int32Array;
+  prompt: Float64Array;
+  cached: Float64Array;
+  gen: Float64Array;
+  requests: Float64Array;
+}
+
+async function readTokens(c: DuckDBConnection, fromS: number, toS: number): Promise<TokenRows> {
+  const m = await count(c, countIn(TOKENS.facts, fromS, toS));
+  const t: TokenRows = {
+    count: m,
+    startS: new Float64Array(m),
+    agent: new Int32Array(m),
+    rdim: new Int32Array(m),
+    tdim: new Int32Array(m),
+    prompt: new Float64Array(m),
+    cached: new Float64Array(m),
+    gen: new Float64Array(m),
+    requests: new Float64Array(m),
+  };
+  await readColumns(await c.run(tokensQuery(fromS, toS)), m, [
+    t.startS,
+    t.agent,
+    t.rdim,
+    t.tdim,
     t.prompt,
     t.cached,
     t.gen,
     t.requests,
   ]);
-  labelIds.set(chunk, { rdim, tdim });
-  return chunk;
+  return t;
 }
-
-/** Label ids of a chunk read by readReadingChunk: per reading, per token row. */
-const labelIds = new WeakMap<ReadingChunk, { rdim: Int32Array; tdim: Int32Array }>();
 
 /**
- * The kernel's lines as rp_out rows (times, label combination, numbers) and their distinct
- * label combinations (reading labels × token labels × kind) as rp_combo_in rows.
+ * Matches token rows to readings by one merge pass (both are in (window start, agent,
+ * label id) order) and sets them on the chunk; a token row without its reading is left
+ * out, as a join would. Returns the kept rows' token label ids.
  */
-function outputColumns(chunk: ReadingChunk, lines: RepricedLines) {
-  const ids = labelIds.get(chunk);
-  if (ids === undefined) throw new Error("chunk was not read by this store");
+function attachTokens(
+  chunk: ReadingChunk,
+  agent: Int32Array,
+  rdim: Int32Array,
+  rows: TokenRows,
+): Int32Array {
+  const n = chunk.count;
+  const start = chunk.windowStartS;
+  const reading = new Int32Array(rows.count);
+  let kept = 0;
+  let j = 0;
+  for (let k = 0; k < rows.count; k++) {
+    const s = rows.startS[k];
+    const a = rows.agent[k];
+    const d = rows.rdim[k];
+    while (
+      j < n &&
+      (start[j] < s || (start[j] === s && (agent[j] < a || (agent[j] === a && rdim[j] < d))))
+    )
+      j++;
+    if (j === n || start[j] !== s || agent[j] !== a || rdim[j] !== d) continue;
+    reading[kept] = j;
+    if (kept !== k) {
+      rows.tdim[kept] = rows.tdim[k];
+      rows.prompt[kept] = rows.prompt[k];
+      rows.cached[kept] = rows.cached[k];
+      rows.gen[kept] = rows.gen[k];
+      rows.requests[kept] = rows.requests[k];
+    }
+    kept++;
+  }
+  const t = chunk.tokens;
+  t.count = kept;
+  t.reading = reading.subarray(0, kept);
+  t.prompt = rows.prompt.subarray(0, kept);
+  t.cached = rows.cached.subarray(0, kept);
+  t.gen = rows.gen.subarray(0, kept);
+  t.requests = rows.requests.subarray(0, kept);
+  return rows.tdim.subarray(0, kept);
+}
+
+/**
+ * A chunk's handle: its label ids per reading and per token row. Ids, not temp tables, so
+ * the next chunk can be read (on another connection) before this one is written.
+ */
+class LabelIds {
+  constructor(
+    readonly rdim: Int32Array,
+    readonly tdim: Int32Array,
+  ) {}
+}
+
+/** Per line its window (epoch µs) and its label combination (reprice-cells.ts). */
+function lineKeys(chunk: ReadingChunk, lines: RepricedLines) {
+  const ids = chunk.handle;
+  if (!(ids instanceof LabelIds)) throw new Error("chunk was not read by a DuckDB store");
   const n = lines.count;
-  const start = new Float64Array(n);
-  const end = new Float64Array(n);
-  const combo = new Int32Array(n);
-  const combos = new Map<number, number>();
-  const cRdim: number[] = [];
-  const cTdim: number[] = [];
-  const cKind: number[] = [];
+  const startUs = new Float64Array(n);
+  const endUs = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const r = lines.reading[i];
-    const kind = lines.kind[i];
-    const rdim = ids.rdim[r];
-    const tdim = kind === 0 ? ids.tdim[lines.source[i]] : -1;
-    // Exact while ids stay below 2^31 (rdim) and 2^20 (tdim): a collision needs 2^53.
-    const key = (rdim * 2_097_152 + (tdim + 1)) * 2 + kind;
-    let k = combos.get(key);
-    if (k === undefined) {
-      k = cRdim.length;
-      combos.set(key, k);
-      cRdim.push(rdim);
-      cTdim.push(tdim);
-      cKind.push(kind);
-    }
-    combo[i] = k;
-    start[i] = Math.round(chunk.windowStartS[r] * 1e6);
-    end[i] = start[i] + Math.round(chunk.windowS[r] * 1e6);
+    startUs[i] = Math.round(chunk.windowStartS[r] * 1e6);
+    endUs[i] = startUs[i] + Math.round(chunk.windowS[r] * 1e6);
   }
-  const out: Column[] = [
-    { type: "TIMESTAMP", values: start },
-    { type: "TIMESTAMP", values: end },
-    { type: "INTEGER", values: combo },
-    ...OUT_COLUMNS.map(([k]): Column => ({ type: "DOUBLE", values: lines.columns[k] })),
-  ];
-  const comboIn: Column[] = [
-    { type: "INTEGER", values: Int32Array.from(cRdim.keys()) },
-    { type: "INTEGER", values: Int32Array.from(cRdim) },
-    { type: "INTEGER", values: Int32Array.from(cTdim) },
-    { type: "INTEGER", values: Int32Array.from(cKind) },
-  ];
-  return { out, comboIn, combos: cRdim.length };
-}
-
-async function append(
-  driver: Driver,
-  c: DuckDBConnection,
-  table: string,
-  columns: Column[],
-  n: number,
-): Promise<void> {
-  await c.run(`DELETE FROM ${table}`);
-  await withAppender(c, table, (a) => appendColumns(driver, a, columns, n), true);
-}
-
-/** Per line its line label id, from the label combination's (`comboDim`). */
-function lineDims(combo: Int32Array, comboDim: Int32Array): Int32Array {
-  const out = new Int32Array(combo.length);
-  for (let i = 0; i < combo.length; i++) out[i] = comboDim[combo[i]];
-  return out;
+  return { startUs, endUs, combos: labelCombos(lines, ids.rdim, ids.tdim) };
 }
 
 /**
  * Lines → line_facts (with new label tuples) and rollup cells, the range → reprice_ranges, in
- * one transaction. The facts are appended from the kernel's arrays directly (one copy); only
- * the label combinations (a few per GPU) go through SQL.
+ * one transaction. The facts go through a Parquet file in `scratchDir` (parquet-file.ts), so
+ * DuckDB inserts them on its own threads; the label combinations (a few per GPU) and the
+ * rollup cells go through the appender. The SQL runs as one script: a chunk's write needs
+ * this thread for a few moments only, so pricing the next chunk here does not hold it up
+ * between statements.
  */
 export async function writeRepricedLines(
   driver: Driver,
@@ -176,80 +242,91 @@ export async function writeRepricedLines(
   lines: RepricedLines,
   target: RepriceTarget,
   nowMs: number,
+  scratchDir: string,
 ): Promise<number> {
   const { fromS, toS } = chunk.range;
-  const { out, comboIn, combos } = outputColumns(chunk, lines);
   const n = lines.count;
-  await append(driver, c, "rp_combo_in", comboIn, combos);
-  await c.run(selectModels(fromS, toS));
-  await c.run("BEGIN TRANSACTION");
-  try {
-    const id = Number((await c.runAndReadAll("SELECT nextval('ingest_ids')")).getRowsJS()[0][0]);
-    await c.run(selectCombos(), [target.currency, target.version]);
-    await c.run(INSERT_NEW_LABELS);
-    const comboDim = new Int32Array(combos);
-    for (const [k, dim] of (
-      await c.runAndReadAll("SELECT combo, dim_id FROM rp_combos")
-    ).getRowsJS())
-      comboDim[Number(k)] = Number(dim);
-    const [start, end, combo, ...numbers] = out;
-    const facts: Column[] = [
-      start,
-      end,
-      { type: "INTEGER", values: lineDims(combo.values as Int32Array, comboDim) },
-      ...numbers,
-      { type: "BIGINT", values: new Float64Array(n).fill(id) },
-      { type: "TIMESTAMP", values: new Float64Array(n).fill(nowMs * 1000) },
-    ];
-    await withAppender(c, LINES.facts, (a) => appendColumns(driver, a, facts, n));
-    const cells = rollupCells(start.values as Float64Array, combo.values as Int32Array, lines);
-    await append(driver, c, "rp_rollup_in", cells.columns, cells.count);
-    if (n > 0) await c.run(ROLLUP_REPRICED);
-    await c.run(
-      `INSERT INTO reprice_ranges VALUES ($1, $2, $3, $4, $5, ${timestampLiteral(nowMs / 1000)})`,
-      [target.version, fromS, toS, chunk.count, n],
+  const { startUs, endUs, combos } = lineKeys(chunk, lines);
+  const comboCount = combos.rdim.length;
+  const cells = rollupCells(
+    startUs,
+    combos.combo,
+    comboCount,
+    ROLLUP_OUT.map((k) => lines.columns[k]),
+  );
+  await c.run("TRUNCATE rp_combo_in; TRUNCATE rp_rollup_in");
+  await withAppender(
+    c,
+    "rp_combo_in",
+    (a) => appendColumns(driver, a, comboColumns(combos), comboCount),
+    true,
+  );
+  await withAppender(
+    c,
+    "rp_rollup_in",
+    (a) => appendColumns(driver, a, cellColumns(cells), cells.count),
+    true,
+  );
+  const file = join(scratchDir, `lines-${fromS}-${toS}.parquet`);
+  const script = [
+    selectModels(fromS, toS),
+    "BEGIN TRANSACTION",
+    selectCombos(target.currency, target.version),
+    INSERT_NEW_LABELS,
+    "SELECT nextval('ingest_ids')",
+  ];
+  if (n > 0) {
+    writeParquet(
+      file,
+      [
+        { name: FILE_START, type: "DOUBLE", values: startUs },
+        { name: FILE_END, type: "DOUBLE", values: endUs },
+        { name: FILE_COMBO, type: "INT32", values: combos.combo },
+        ...OUT_COLUMNS.map(
+          ([k]): ParquetColumn => ({
+            name: k,
+            type: "DOUBLE",
+            values: lines.columns[k],
+          }),
+        ),
+      ],
+      n,
     );
-    await c.run("COMMIT");
+    script.push(insertLinesFromFile(file, nowMs), ROLLUP_REPRICED);
+  }
+  script.push(
+    `INSERT INTO reprice_ranges VALUES (${sqlString(target.version)}, ${fromS}, ${toS}, ${chunk.count}, ${n}, ${timestampLiteral(nowMs / 1000)})`,
+    "COMMIT",
+  );
+  try {
+    await c.run(script.join(";\n"));
     return n;
   } catch (error) {
     await c.run("ROLLBACK").catch(() => undefined);
     throw error;
+  } finally {
+    rmSync(file, { force: true });
   }
 }
 
-const HOUR_US = 3_600_000_000;
-
-/** The lines summed by hour × label combination, as rp_rollup_in columns. */
-function rollupCells(startUs: Float64Array, combo: Int32Array, lines: RepricedLines) {
-  const cells = new Map<number, number>();
-  const hour: number[] = [];
-  const comboOf: number[] = [];
-  const counts: number[] = [];
-  const measures = ROLLUP_OUT.map((k) => lines.columns[k]);
-  const sums: number[][] = measures.map(() => []);
-  for (let i = 0; i < lines.count; i++) {
-    const h = Math.floor(startUs[i] / HOUR_US);
-    // Hours since 1970 stay below 2^20 for a millennium; combos below 2^32.
-    const key = combo[i] * 1_048_576 + h;
-    let cell = cells.get(key);
-    if (cell === undefined) {
-      cell = hour.length;
-      cells.set(key, cell);
-      hour.push(h * HOUR_US);
-      comboOf.push(combo[i]);
-      counts.push(0);
-      for (const s of sums) s.push(0);
-    }
-    counts[cell]++;
-    for (let m = 0; m < measures.length; m++) sums[m][cell] += measures[m][i];
-  }
-  const columns: Column[] = [
-    { type: "TIMESTAMP", values: Float64Array.from(hour) },
-    { type: "INTEGER", values: Int32Array.from(comboOf) },
-    { type: "BIGINT", values: Float64Array.from(counts) },
-    ...sums.map((s): Column => ({ type: "DOUBLE", values: Float64Array.from(s) })),
+/** rp_combo_in rows: combination index, reading label id, token label id, kind. */
+function comboColumns(combos: LabelCombos): Column[] {
+  return [
+    { type: "INTEGER", values: Int32Array.from(combos.rdim.keys()) },
+    { type: "INTEGER", values: combos.rdim },
+    { type: "INTEGER", values: combos.tdim },
+    { type: "INTEGER", values: combos.kind },
   ];
-  return { columns, count: hour.length };
+}
+
+/** rp_rollup_in rows. */
+function cellColumns(cells: RollupCells): Column[] {
+  return [
+    { type: "TIMESTAMP", values: cells.hourUs },
+    { type: "INTEGER", values: cells.combo },
+    { type: "BIGINT", values: cells.lines },
+    ...cells.sums.map((values): Column => ({ type: "DOUBLE", values })),
+  ];
 }
 
 export async function repricedRanges(c: DuckDBConnection, version: string): Promise<TimeRangeS[]> {
@@ -263,8 +340,7 @@ export async function repricedRanges(c: DuckDBConnection, version: string): Prom
 }
 
 export async function countReadings(c: DuckDBConnection, range: TimeRangeS): Promise<number> {
-  const sql = `SELECT count(*) FROM ${READINGS.facts} WHERE window_start >= ${timestampLiteral(range.fromS)} AND window_start < ${timestampLiteral(range.toS)}`;
-  return Number((await c.runAndReadAll(sql)).getRowsJS()[0][0]);
+  return count(c, countIn(READINGS.facts, range.fromS, range.toS));
 }
 
 export async function hasLinesOfVersion(c: DuckDBConnection, version: string): Promise<boolean> {

@@ -7,6 +7,9 @@
  * it survives a process kill; DuckDB checkpoints the log into the file by itself and on
  * shutdown. Design and measurements: docs/collector-store.md.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { StoreError } from "../errors.js";
 import type {
@@ -54,6 +57,21 @@ import { SCHEMA_VERSION, schemaSql, stagingSql } from "./schema.js";
  */
 const WRITE_SETTINGS = { checkpoint_threshold: "256MB" };
 
+/**
+ * A directory for re-pricing's lines files, in memory (/dev/shm) where it can be: a file
+ * lives for one insert, and writing it to disk would only add writeback to the run.
+ */
+function scratchDir(): string {
+  for (const base of ["/dev/shm", tmpdir()]) {
+    try {
+      return mkdtempSync(join(base, "tokenwatt-reprice-"));
+    } catch (error) {
+      if (base === tmpdir()) throw error;
+    }
+  }
+  throw new Error("unreachable");
+}
+
 /** A commit stops taking more waiting batches once it holds this many lines. */
 const GROUP_MAX_LINES = 50_000;
 
@@ -74,6 +92,12 @@ export class DuckDbStore implements Store {
   private duckdb: DuckDbModule | undefined;
   private closed = false;
   private queue: Promise<unknown> = Promise.resolve();
+  /**
+   * Re-pricing reads chunks on a second connection, in their own queue, so the next chunk's
+   * read runs on DuckDB's threads while the current one is written on the first.
+   */
+  private reader: DuckDBConnection | undefined;
+  private readQueue: Promise<unknown> = Promise.resolve();
   private readonly agentBook = new AgentBook();
   private readonly catalog = new Catalog();
   private readonly compactor = new RollupCompactor();
@@ -119,15 +143,18 @@ export class DuckDbStore implements Store {
     if (this.closed) return;
     this.closed = true;
     // A running group commit may queue one more for batches that arrived meanwhile.
-    let drained: Promise<unknown>;
-    do {
-      drained = this.queue;
-      await drained.catch(() => undefined);
-    } while (drained !== this.queue);
+    for (;;) {
+      const [queue, reads] = [this.queue, this.readQueue];
+      await Promise.all([queue, reads]);
+      if (queue === this.queue && reads === this.readQueue) break;
+    }
     const h = this.handle;
     this.handle = undefined;
     if (h === undefined) return;
+    if (this.scratch !== undefined) rmSync(this.scratch, { recursive: true, force: true });
     try {
+      this.reader?.closeSync();
+      this.reader = undefined;
       if (!this.readOnly) {
         await this.compactor.compact(h.connection);
         await h.connection.run("CHECKPOINT");
@@ -153,6 +180,18 @@ export class DuckDbStore implements Store {
   private serial<T>(task: (c: DuckDBConnection) => Promise<T>): Promise<T> {
     const run = this.queue.then(() => task(this.connection()));
     this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** `task` on the re-pricing read connection, one at a time, beside the main queue. */
+  private readSerial<T>(task: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+    const run = this.readQueue.then(async () => {
+      const handle = this.handle;
+      if (handle === undefined) this.connection(); // throws: closed or not started
+      this.reader ??= await handle!.instance.connect();
+      return task(this.reader);
+    });
+    this.readQueue = run.catch(() => undefined);
     return run;
   }
 
@@ -231,9 +270,10 @@ export class DuckDbStore implements Store {
     return this.serial((c) => aggregate(c, query));
   }
 
-  // Re-pricing (reprice.ts). The chunk's labels live in temp tables until the next read.
+  // Re-pricing (reprice.ts). A chunk carries its label ids; its labels stay in the tables.
   private repriceReady = false;
-  private lastChunk: ReadingChunk | undefined;
+  /** Where a chunk's lines file is written before DuckDB inserts it (removed at shutdown). */
+  private scratch: string | undefined;
 
   private repriceSerial<T>(task: (c: DuckDBConnection) => Promise<T>): Promise<T> {
     return this.serial(async (c) => {
@@ -255,11 +295,14 @@ export class DuckDbStore implements Store {
     return this.serial((c) => rp.hasLinesOfVersion(c, version));
   }
 
+  /** On the read connection: may run while ingest or the previous chunk's write commits. */
   readReadingChunk(range: TimeRangeS): Promise<ReadingChunk> {
-    return this.repriceSerial(async (c) => {
-      this.lastChunk = await rp.readReadingChunk(c, range);
-      return this.lastChunk;
-    });
+    if (this.closed) {
+      return Promise.reject(
+        new StoreError("TW_ERR_STORE_CLOSED", "store was shut down", { path: this.path }),
+      );
+    }
+    return this.readSerial((c) => rp.readReadingChunk(c, range));
   }
 
   writeRepricedLines(
@@ -268,18 +311,18 @@ export class DuckDbStore implements Store {
     target: RepriceTarget,
   ): Promise<number> {
     return this.repriceSerial((c) => {
-      if (chunk !== this.lastChunk) {
-        throw new StoreError(
-          "TW_ERR_STORE_QUERY",
-          "re-priced lines of a chunk that is no longer read",
-          {
-            path: this.path,
-          },
-        );
-      }
       // Lines written outside ingest: re-read labels and high-water marks before the next.
       this.catalog.invalidate();
-      return rp.writeRepricedLines(this.driver!, c, chunk, lines, target, this.nowMs());
+      this.scratch ??= scratchDir();
+      return rp.writeRepricedLines(
+        this.driver!,
+        c,
+        chunk,
+        lines,
+        target,
+        this.nowMs(),
+        this.scratch,
+      );
     });
   }
 
