@@ -152,8 +152,8 @@ export async function reprice(o: RepriceOptions): Promise<RepriceResult> {
     const chunks = cutRanges(todo, chunkSeconds(total, span, o.readingsPerChunk ?? 1_000_000));
     const started = performance.now();
     const progress = { version, done: 0, total, elapsedS: 0, lines: 0 };
-    // A pipeline three chunks deep: while chunk N is priced here, chunk N-1's write and
-    // chunk N+1's read run on the store's side. Writes stay in order, one at a time, so a
+    // A pipeline: while chunk N is priced here, chunk N-1's write and the reads of chunks
+    // N+1 and N+2 run on the store's side. Writes stay in order, one at a time, so a
     // failed one stops the run with every earlier range committed and recorded as done.
     const handled = <T>(p: Promise<T>) => {
       p.catch(() => undefined); // awaited below; an earlier failure must not leave it unhandled
@@ -161,13 +161,14 @@ export async function reprice(o: RepriceOptions): Promise<RepriceResult> {
     };
     const read = (i: number) =>
       i < chunks.length ? handled(o.store.readReadingChunk(chunks[i])) : undefined;
-    let next = read(0);
+    const reads = [read(0), read(1)];
     let writing: Promise<void> = Promise.resolve();
     for (let i = 0; i < chunks.length; i++) {
       let t = performance.now();
-      const chunk = await (next as Promise<ReadingChunk>);
+      const chunk = await (reads[i] as Promise<ReadingChunk>);
       timings.readS += (performance.now() - t) / 1000;
-      next = read(i + 1);
+      reads[i] = undefined; // the chunk is this loop's now; let the array forget it
+      reads.push(read(i + 2));
       t = performance.now();
       const lines = repricedLines(
         o.kernel.attribute(stage2Input(o.kernel, chunk, o.book, attribution)),

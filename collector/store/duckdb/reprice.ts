@@ -5,7 +5,7 @@
  */
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import type { DuckDBConnection, DuckDBResult } from "@duckdb/node-api";
+import type { DuckDBConnection, DuckDBMaterializedResult } from "@duckdb/node-api";
 import { newReadingChunk } from "../reading-columns.js";
 import type { ReadingChunk, RepricedLines, RepriceTarget, TimeRangeS } from "../types.js";
 import { appendColumns, type Column, type Driver, withAppender } from "./chunk-writer.js";
@@ -30,7 +30,7 @@ import {
   selectModels,
   tokensQuery,
 } from "./reprice-sql.js";
-import { LINES, READINGS, TOKENS } from "./schema.js";
+import { LINES, READINGS } from "./schema.js";
 import { type NumericArray, readVector } from "./vector-io.js";
 
 /** Creates the progress table and the output stage (idempotent, per connection). */
@@ -38,18 +38,16 @@ export async function setupReprice(c: DuckDBConnection): Promise<void> {
   for (const sql of REPRICE_SETUP) await c.run(sql);
 }
 
-/** Streams a result of `n` rows (at most) into typed columns. */
-async function readColumns(
-  result: DuckDBResult,
-  n: number,
-  columns: NumericArray[],
-): Promise<void> {
+/**
+ * Copies a materialized result into typed columns, one per result column. The result is
+ * complete in memory (DuckDB produced it on its threads), so its chunks are read here
+ * without a round trip each.
+ */
+function readColumns(result: DuckDBMaterializedResult, columns: NumericArray[]): void {
   let offset = 0;
-  for (;;) {
-    const chunk = await result.fetchChunk();
-    if (chunk === null || chunk.rowCount === 0) break;
+  for (let k = 0; k < result.chunkCount; k++) {
+    const chunk = result.getChunk(k);
     const rows = chunk.rowCount;
-    if (offset + rows > n) throw new Error(`query returned more than the ${n} rows counted`);
     for (let i = 0; i < columns.length; i++)
       readVector(chunk.getColumnVector(i), columns[i], offset, rows);
     offset += rows;
@@ -87,10 +85,11 @@ interface ReadingKeys {
 }
 
 async function readReadings(c: DuckDBConnection, range: TimeRangeS): Promise<ReadingChunk> {
-  const n = await count(c, countIn(READINGS.facts, range.fromS, range.toS));
+  const result = await c.run(readingsQuery(range.fromS, range.toS));
+  const n = result.rowCount;
   const keys: ReadingKeys = { agent: new Int32Array(n), rdim: new Int32Array(n) };
   const chunk: ReadingChunk = newReadingChunk(range, n, keys);
-  await readColumns(await c.run(readingsQuery(range.fromS, range.toS)), n, [
+  readColumns(result, [
     keys.agent,
     chunk.lane,
     keys.rdim,
@@ -130,7 +129,8 @@ interface TokenRows {
 }
 
 async function readTokens(c: DuckDBConnection, fromS: number, toS: number): Promise<TokenRows> {
-  const m = await count(c, countIn(TOKENS.facts, fromS, toS));
+  const result = await c.run(tokensQuery(fromS, toS));
+  const m = result.rowCount;
   const t: TokenRows = {
     count: m,
     startS: new Float64Array(m),
@@ -142,16 +142,7 @@ async function readTokens(c: DuckDBConnection, fromS: number, toS: number): Prom
     gen: new Float64Array(m),
     requests: new Float64Array(m),
   };
-  await readColumns(await c.run(tokensQuery(fromS, toS)), m, [
-    t.startS,
-    t.agent,
-    t.rdim,
-    t.tdim,
-    t.prompt,
-    t.cached,
-    t.gen,
-    t.requests,
-  ]);
+  readColumns(result, [t.startS, t.agent, t.rdim, t.tdim, t.prompt, t.cached, t.gen, t.requests]);
   return t;
 }
 
