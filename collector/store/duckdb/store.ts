@@ -1,6 +1,7 @@
 /**
- * The embedded DuckDB store (the collector's default). One database file, one connection,
- * one task at a time (a queue): DuckDB serialises writers anyway. Concurrent `ingest` calls
+ * The embedded DuckDB store (the collector's default). One database file, one connection for
+ * writes and queries, one task at a time (a queue): DuckDB serialises writers anyway. Re-pricing
+ * reads its chunks on a second connection, beside that queue. Concurrent `ingest` calls
  * are group-committed: batches waiting while a commit runs go into the next transaction
  * together, and each call resolves after that COMMIT (group-commit.ts, ingest.ts). A
  * committed transaction is in DuckDB's fsynced write-ahead log before `ingest` resolves, so

@@ -270,6 +270,34 @@ describe("reprice: generated history", () => {
     expect(agents.ok).toBe(false);
   });
 
+  it("runs beside ingest: reads on a second connection, writes between ingest commits", async () => {
+    const later = generateUsage({
+      windows: 60,
+      startS: range.toS + 3600,
+      seed: 7,
+      priceVersion: "pv-late",
+    });
+    const running = reprice({
+      store,
+      kernel,
+      book: parsePriceBook(BOOK_B.replace("gpu_hour: 1.7", "gpu_hour: 1.9"), "d"),
+      range,
+      version: "D",
+      readingsPerChunk: 150,
+    });
+    const ingested = (async () => {
+      for (const batch of toBatches(later, 200, "boot-late")) await store.ingest(batch);
+    })();
+    const [result] = await Promise.all([running, ingested]);
+    expect(result.ok, result.ok ? "" : result.error.message).toBe(true);
+    if (result.ok) expect(result.chunks).toBeGreaterThan(3);
+    const d = await store.lineTotals({ priceVersion: "D" });
+    const b = await store.lineTotals({ priceVersion: "B" });
+    expect(d.lines).toBe(b.lines);
+    expect(d.facilityEnergyJ).toBeCloseTo(b.facilityEnergyJ, 3);
+    expect((await store.lineTotals({ priceVersion: "pv-late" })).lines).toBe(later.lines.length);
+  });
+
   it("resumes after an interrupted run without duplicating lines", async () => {
     let calls = 0;
     const book = parsePriceBook(BOOK_B.replace("gpu_hour: 1.7", "gpu_hour: 1.8"), "c");
