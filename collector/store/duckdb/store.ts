@@ -8,9 +8,7 @@
  * it survives a process kill; DuckDB checkpoints the log into the file by itself and on
  * shutdown. Design and measurements: docs/collector-store.md.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { StoreError } from "../errors.js";
 import type {
@@ -49,6 +47,7 @@ import * as q from "./queries.js";
 import * as rp from "./reprice.js";
 import { RollupCompactor } from "./rollup-cells.js";
 import { SCHEMA_VERSION, schemaSql, stagingSql } from "./schema.js";
+import { makeScratchDir } from "./scratch.js";
 
 /**
  * DuckDB settings of a writable store. The WAL is checkpointed into the file once it holds
@@ -57,21 +56,6 @@ import { SCHEMA_VERSION, schemaSql, stagingSql } from "./schema.js";
  * after a crash. Insertion order is kept (a query may rely on it); it does not slow appends.
  */
 const WRITE_SETTINGS = { checkpoint_threshold: "256MB" };
-
-/**
- * A directory for re-pricing's lines files, in memory (/dev/shm) where it can be: a file
- * lives for one insert, and writing it to disk would only add writeback to the run.
- */
-function scratchDir(): string {
-  for (const base of ["/dev/shm", tmpdir()]) {
-    try {
-      return mkdtempSync(join(base, "tokenwatt-reprice-"));
-    } catch (error) {
-      if (base === tmpdir()) throw error;
-    }
-  }
-  throw new Error("unreachable");
-}
 
 /** A commit stops taking more waiting batches once it holds this many lines. */
 const GROUP_MAX_LINES = 50_000;
@@ -314,7 +298,7 @@ export class DuckDbStore implements Store {
     return this.repriceSerial((c) => {
       // Lines written outside ingest: re-read labels and high-water marks before the next.
       this.catalog.invalidate();
-      this.scratch ??= scratchDir();
+      this.scratch ??= makeScratchDir();
       return rp.writeRepricedLines(
         this.driver!,
         c,
