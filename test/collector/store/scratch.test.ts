@@ -31,4 +31,16 @@ describe("re-pricing scratch directories", () => {
     expect(existsSync(dir)).toBe(true);
     expect(() => makeScratchDir([join(base, "missing", "deeper")])).toThrow(/ENOENT/);
   });
+
+  it("passes over a base without room for a chunk, unless it is the last", () => {
+    const roomy = mkdtempSync(join(tmpdir(), "tw-scratch-roomy-"));
+    try {
+      const tooSmall = makeScratchDir([base, roomy], Number.MAX_SAFE_INTEGER);
+      expect(tooSmall.startsWith(join(roomy, "tokenwatt-reprice-"))).toBe(true);
+      const last = makeScratchDir([base], Number.MAX_SAFE_INTEGER);
+      expect(last.startsWith(join(base, "tokenwatt-reprice-"))).toBe(true);
+    } finally {
+      rmSync(roomy, { recursive: true, force: true });
+    }
+  });
 });
