@@ -5,7 +5,7 @@
  * summed across currencies: spend figures and cost per 1M tokens group by currency.
  */
 import type { Aggregates, Derived, Kernel } from "../../kernel/src/types.js";
-import type { AggregateRow, QueryDimension } from "../store/types.js";
+import { type AggregateRow, type QueryDimension, ROLLUP_DIMENSIONS } from "../store/types.js";
 import type { SovereigntyPolicies } from "./config.js";
 
 export interface FigureRow {
@@ -31,16 +31,8 @@ export interface FigureDef {
   compute(rows: readonly AggregateRow[], ctx: FigureContext): FigureRow[];
 }
 
-const GROUPABLE: readonly QueryDimension[] = [
-  "metro",
-  "hall",
-  "rack",
-  "lane",
-  "workload",
-  "model",
-  "gpuModel",
-  "tenant",
-];
+/** The rollup's dimensions: what a figure may be grouped by. */
+const GROUPABLE: readonly QueryDimension[] = ROLLUP_DIMENSIONS;
 
 const num = (x: number): number | null => (Number.isFinite(x) ? x : null);
 

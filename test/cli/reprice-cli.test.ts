@@ -48,49 +48,31 @@ async function versionLines(config: StoreConfig, version: string): Promise<numbe
   }
 }
 
+/** `tokenwatt reprice` over `[from, to)` with the test book; `store` names the store. */
+const repriceArgs = (store: string[], fromArg = from): string[] => [
+  "reprice",
+  ...store,
+  "--prices",
+  prices,
+  "--from",
+  fromArg,
+  "--to",
+  to,
+];
+
 describe("tokenwatt reprice", () => {
   it("re-prices a DuckDB file under the book's version and says so", async () => {
     const dir = mkdtempSync(join(tmpdir(), "tw-reprice-cli-"));
     const config: StoreConfig = { kind: "duckdb", path: join(dir, "c.duckdb") };
     await fill(config);
-    const r = await runCli([
-      "reprice",
-      "--db",
-      config.path,
-      "--prices",
-      prices,
-      "--from",
-      from,
-      "--to",
-      to,
-    ]);
+    const r = await runCli(repriceArgs(["--db", config.path]));
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/price version tariff-2025-07: \d+ readings → \d+ lines/);
     expect(await versionLines(config, "tariff-2025-07")).toBeGreaterThan(0);
-    const again = await runCli([
-      "reprice",
-      "--db",
-      config.path,
-      "--prices",
-      prices,
-      "--from",
-      from,
-      "--to",
-      to,
-    ]);
+    const again = await runCli(repriceArgs(["--db", config.path]));
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toMatch(/already done, skipped/);
-    const bad = await runCli([
-      "reprice",
-      "--db",
-      config.path,
-      "--prices",
-      prices,
-      "--from",
-      "yesterday",
-      "--to",
-      to,
-    ]);
+    const bad = await runCli(repriceArgs(["--db", config.path], "yesterday"));
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--from yesterday: expected YYYY-MM-DDTHH:mm:ssZ/);
   }, 120_000);
@@ -108,17 +90,7 @@ describe("tokenwatt reprice", () => {
           yaml,
           stringify({ listen: "127.0.0.1:4317", allow_plaintext_loopback: true, store: config }),
         );
-        const r = await runCli([
-          "reprice",
-          "--config",
-          yaml,
-          "--prices",
-          prices,
-          "--from",
-          from,
-          "--to",
-          to,
-        ]);
+        const r = await runCli(repriceArgs(["--config", yaml]));
         expect(r.code, r.stderr).toBe(0);
         expect(await versionLines(config, "tariff-2025-07")).toBeGreaterThan(0);
       } finally {

@@ -66,10 +66,9 @@ export async function readReadingChunk(
   await c.run("BEGIN TRANSACTION");
   try {
     for (const sql of SELECT_CODES) await c.run(sql);
-    const chunk = await readReadings(c, range);
+    const { chunk, agent, rdim } = await readReadings(c, range);
     const tokens = await readTokens(c, fromS, toS);
     await c.run("COMMIT");
-    const { agent, rdim } = chunk.handle as ReadingKeys;
     chunk.handle = new LabelIds(rdim, attachTokens(chunk, agent, rdim, tokens));
     return chunk;
   } catch (error) {
@@ -78,21 +77,20 @@ export async function readReadingChunk(
   }
 }
 
-/** Per reading its agent code and label id: with the window start, its key and order. */
-interface ReadingKeys {
-  agent: Int32Array;
-  rdim: Int32Array;
-}
-
-async function readReadings(c: DuckDBConnection, range: TimeRangeS): Promise<ReadingChunk> {
+/**
+ * The readings of `range`, with per reading its agent code and label id (with the window
+ * start, a reading's key and order).
+ */
+async function readReadings(c: DuckDBConnection, range: TimeRangeS) {
   const result = await c.run(readingsQuery(range.fromS, range.toS));
   const n = result.rowCount;
-  const keys: ReadingKeys = { agent: new Int32Array(n), rdim: new Int32Array(n) };
-  const chunk: ReadingChunk = newReadingChunk(range, n, keys);
+  const agent = new Int32Array(n);
+  const rdim = new Int32Array(n);
+  const chunk: ReadingChunk = newReadingChunk(range, n, undefined);
   readColumns(result, [
-    keys.agent,
+    agent,
     chunk.lane,
-    keys.rdim,
+    rdim,
     chunk.windowStartS,
     chunk.windowS,
     chunk.energyJ,
@@ -104,15 +102,11 @@ async function readReadings(c: DuckDBConnection, range: TimeRangeS): Promise<Rea
   // A group (one stage-2 window) is a run of one agent's readings of one window start.
   let g = -1;
   for (let i = 0; i < n; i++) {
-    if (
-      i === 0 ||
-      keys.agent[i] !== keys.agent[i - 1] ||
-      chunk.windowStartS[i] !== chunk.windowStartS[i - 1]
-    )
+    if (i === 0 || agent[i] !== agent[i - 1] || chunk.windowStartS[i] !== chunk.windowStartS[i - 1])
       g++;
     chunk.group[i] = g;
   }
-  return chunk;
+  return { chunk, agent, rdim };
 }
 
 /** Token rows as read, each with its reading's key. */
