@@ -8,6 +8,7 @@ import { LineCounter, parseDocument, parse as parseYaml } from "yaml";
 import { ConfigError, type ConfigIssue } from "../../agent/config/errors.js";
 import { fromZod } from "../../agent/config/issues.js";
 import { dropNulls, formatPath, type Path, type RawIssue } from "../../agent/config/raw.js";
+import { defaultStageWorkers } from "../ingest/stage-pool.js";
 import { QUERY_DEFAULTS, type QueryGrant, queryTokensSchema } from "../query/config.js";
 import { type CollectorConfigInput, collectorConfigSchema, tokensSchema } from "./schema.js";
 import type { CollectorConfig, TokenGrant } from "./types.js";
@@ -107,6 +108,12 @@ function applyDefaults(
     },
     allow_plaintext_loopback: c.allow_plaintext_loopback ?? false,
     store: c.store,
+    ingest: {
+      stage_workers:
+        c.ingest?.stage_workers === undefined || c.ingest.stage_workers === "auto"
+          ? defaultStageWorkers()
+          : c.ingest.stage_workers,
+    },
     limits: {
       max_batch_bytes: c.limits?.max_batch_bytes ?? COLLECTOR_DEFAULTS.max_batch_bytes,
       max_batch_lines: c.limits?.max_batch_lines ?? COLLECTOR_DEFAULTS.max_batch_lines,

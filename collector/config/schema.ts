@@ -52,6 +52,9 @@ export const collectorConfigSchema = strict({
   ]),
   /** The query API (HTTP JSON + gRPC Query service); served only when present. */
   query: querySectionSchema.optional(),
+  ingest: strict({
+    stage_workers: z.union([z.literal("auto"), z.number().int().min(0).max(64)]).optional(),
+  }).optional(),
   limits: strict({
     max_batch_bytes: count.max(1 << 30).optional(),
     max_batch_lines: count.optional(),

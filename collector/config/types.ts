@@ -32,6 +32,11 @@ export interface CollectorLimits {
   max_string_length: number;
 }
 
+export interface CollectorIngest {
+  /** Worker threads that decode and validate batches beside the thread that commits; 0 = none. */
+  stage_workers: number;
+}
+
 /** The query API: HTTP on `listen`, gRPC on the collector's own port (docs/query-api.md). */
 export interface CollectorQuery {
   listen: string;
@@ -57,6 +62,8 @@ export interface CollectorConfig {
   /** The embedded DuckDB file (default) or a ClickHouse server (collector/store/create-store.ts). */
   store: StoreConfig;
   limits: CollectorLimits;
+  /** Absent: the defaults (collector/ingest/stage-pool.ts `defaultStageWorkers`). */
+  ingest?: CollectorIngest;
   /** Absent: no query API. */
   query?: CollectorQuery;
 }

@@ -1,21 +1,21 @@
 /**
- * One Push: authenticate → envelope (agent permitted? within limits?) → decode to columns →
- * validate each line → store.ingestColumns, or store.ingest with line objects for a store
- * without it (durable commit) → Ack. The Ack is built only after the commit resolved.
+ * One Push: authenticate → envelope (agent permitted? within limits?) → stage (stage.ts:
+ * decode, validate each line and reading, prepare the store's columns; on a worker thread
+ * when the collector runs a stage pool) → store.ingestPrepared, or store.ingest with line
+ * objects for a store without it (durable commit) → Ack. The Ack is built only after the
+ * commit resolved.
  * Costs and measurements: docs/collector-ingest.md.
  * Outcomes are values: a gRPC error for calls refused before decoding, an Ack otherwise.
  */
 import { status } from "@grpc/grpc-js";
 import type { Logger } from "pino";
-import { decodeBatchColumns, decodeBatchMeta } from "../../wire/batch-codec.js";
+import { decodeBatchMeta } from "../../wire/batch-codec.js";
 import { type AckMessage, AckStatus } from "../../wire/collector-service.js";
-import { lineAt, linesFromColumns, TimeTexts } from "../../wire/line-rows.js";
 import type { CollectorLimits } from "../config/types.js";
 import type { Store } from "../store/types.js";
 import { type Identity, mayShipFor } from "./auth.js";
 import type { CollectorMetrics } from "./metrics.js";
-import { readingRows } from "./readings.js";
-import { validateColumns } from "./validate-columns.js";
+import { type StageInput, type StageOutcome, stageBatch } from "./stage.js";
 
 /** How many rejected lines an Ack lists (all are counted). */
 const MAX_LISTED_REJECTIONS = 20;
@@ -29,6 +29,8 @@ export interface PushDeps {
   logger: Logger;
   afterCommit: () => void;
   nowMs?: () => number;
+  /** Runs the decode-and-validate stage (stage-pool.ts); default: inline on this thread. */
+  stage?: (input: StageInput) => Promise<StageOutcome>;
 }
 
 export type PushOutcome =
@@ -91,81 +93,67 @@ export async function handlePush(
       `TW_ERR_INGEST_LIMIT: batch has ${meta.lineCount} lines; limits.max_batch_lines is ${d.limits.max_batch_lines}`,
     );
   }
-  const decoded = decodeBatchColumns(bytes);
-  if (!decoded.ok) return rejected(meta, `TW_ERR_INGEST_DECODE: ${decoded.error.message}`);
-  const { lines, readings } = decoded.value;
-  if (readings.length > d.limits.max_batch_readings) {
-    return rejected(
-      meta,
-      `TW_ERR_INGEST_LIMIT: batch has ${readings.length} readings; limits.max_batch_readings is ${d.limits.max_batch_readings}`,
-    );
-  }
   const nowMs = (d.nowMs ?? Date.now)();
-  const checked = validateColumns(lines, {
+  const input: StageInput = {
+    bytes,
     agentId: meta.agentId,
+    bootId: meta.bootId,
+    seq: meta.sequence,
     ...(identity.tenants === undefined ? {} : { tenants: identity.tenants }),
     maxStringLength: d.limits.max_string_length,
+    maxReadings: d.limits.max_batch_readings,
     latestStartS: Math.floor(nowMs / 1000) + FUTURE_SKEW_S,
-  });
-  const first = checked.keep.indexOf(1);
-  const site = first < 0 ? undefined : lineAt(lines, first, new TimeTexts());
-  const rows = readingRows(meta.agentId, readings, site, d.limits.max_string_length);
-  const ids = { agentId: meta.agentId, bootId: meta.bootId, seq: meta.sequence };
+    prepared: d.store.ingestPrepared !== undefined,
+  };
+  const retry = (message: string, cause?: unknown): PushOutcome => {
+    d.metrics.batches.inc({ status: "retry" });
+    d.logger.error(
+      { agent: meta.agentId, seq: meta.sequence, err: message, cause: String(cause) },
+      "store commit failed",
+    );
+    return { ok: true, ack: ack(meta, AckStatus.ACK_STATUS_RETRY, message) };
+  };
+  let staged: StageOutcome;
+  try {
+    staged = await (d.stage ?? stageBatch)(input);
+  } catch (err) {
+    return retry((err as Error).message);
+  }
+  if (staged.kind === "rejected") return rejected(meta, staged.message);
+  if (staged.kind === "failed") return retry(`TW_ERR_INGEST_STORE: ${staged.message}`);
   const t0 = performance.now();
   let result: Awaited<ReturnType<Store["ingest"]>>;
   try {
-    // Stores that take columns get them as decoded; others get line objects.
-    result = await (d.store.ingestColumns !== undefined
-      ? d.store.ingestColumns({
-          ...ids,
-          lines,
-          keep: checked.keep,
-          kept: checked.valid,
-          readings: rows.rows,
-        })
-      : d.store.ingest({
-          ...ids,
-          lines: linesFromColumns(lines, checked.keep),
-          readings: rows.rows,
-        }));
+    const { batch } = staged;
+    result = await (batch.form === "prepared"
+      ? (d.store.ingestPrepared as NonNullable<Store["ingestPrepared"]>)(batch.value)
+      : d.store.ingest(batch.value));
   } catch (err) {
-    d.metrics.batches.inc({ status: "retry" });
-    d.logger.error(
-      {
-        agent: meta.agentId,
-        seq: meta.sequence,
-        err: (err as Error).message,
-        cause: String((err as Error).cause),
-      },
-      "store commit failed",
-    );
-    return {
-      ok: true,
-      ack: ack(meta, AckStatus.ACK_STATUS_RETRY, `TW_ERR_INGEST_STORE: ${(err as Error).message}`),
-    };
+    return retry(`TW_ERR_INGEST_STORE: ${(err as Error).message}`, (err as Error).cause);
   }
   d.metrics.commitSeconds.observe((performance.now() - t0) / 1000);
   d.afterCommit();
   d.metrics.batches.inc({ status: "stored" });
   d.metrics.linesIngested.inc(result.inserted);
   d.metrics.linesDuplicate.inc(result.duplicates);
-  if (rows.rejected.length > 0) d.metrics.readingsRejected.inc(rows.rejected.length);
-  for (const r of checked.rejected) d.metrics.linesRejected.inc({ reason: r.reason });
+  const { rejected: lineRejects, readingsRejected } = staged;
+  if (readingsRejected.length > 0) d.metrics.readingsRejected.inc(readingsRejected.length);
+  for (const r of lineRejects) d.metrics.linesRejected.inc({ reason: r.reason });
   let message = "";
-  if (checked.rejected.length > 0 || rows.rejected.length > 0) {
-    const first = checked.rejected[0];
+  if (lineRejects.length > 0 || readingsRejected.length > 0) {
+    const first = lineRejects[0];
     message = [
-      checked.rejected.length > 0
-        ? `${checked.rejected.length} line(s) rejected, first: row ${first.row} ${first.reason}: ${first.detail}`
+      lineRejects.length > 0
+        ? `${lineRejects.length} line(s) rejected, first: row ${first.row} ${first.reason}: ${first.detail}`
         : "",
-      rows.rejected.length > 0
-        ? `${rows.rejected.length} reading(s) rejected, first: ${rows.rejected[0]}`
+      readingsRejected.length > 0
+        ? `${readingsRejected.length} reading(s) rejected, first: ${readingsRejected[0]}`
         : "",
     ]
       .filter((s) => s !== "")
       .join("; ");
     d.logger.warn(
-      { agent: meta.agentId, seq: meta.sequence, rejected: checked.rejected.length },
+      { agent: meta.agentId, seq: meta.sequence, rejected: lineRejects.length },
       message,
     );
   }
@@ -174,8 +162,8 @@ export async function handlePush(
     ack: ack(meta, AckStatus.ACK_STATUS_STORED, message, {
       linesStored: result.inserted,
       linesDuplicate: result.duplicates,
-      linesRejected: checked.rejected.length,
-      rejections: checked.rejected
+      linesRejected: lineRejects.length,
+      rejections: lineRejects
         .slice(0, MAX_LISTED_REJECTIONS)
         .map(({ row, reason, detail }) => ({ row, reason, detail })),
     }),

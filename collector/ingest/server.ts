@@ -27,6 +27,7 @@ import { serverCredentials, type TlsMaterial } from "./credentials.js";
 import { faultAfterCommit } from "./fault.js";
 import type { CollectorMetrics } from "./metrics.js";
 import { handlePush } from "./push.js";
+import { defaultStageWorkers, StagePool, stageWorkerFile } from "./stage-pool.js";
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -50,6 +51,7 @@ export class GrpcReceiver implements Component {
   private state: "new" | "started" | "closed" = "new";
   private closing: Promise<void> | undefined;
   private readonly inFlight = new Set<Promise<unknown>>();
+  private stages: StagePool | undefined;
 
   constructor(private readonly deps: ReceiverDeps) {}
 
@@ -76,6 +78,9 @@ export class GrpcReceiver implements Component {
       "grpc.keepalive_timeout_ms": 20_000,
     });
     const afterCommit = faultAfterCommit();
+    this.stages = this.startStages();
+    const stages = this.stages;
+    const stage = stages === undefined ? undefined : stages.run.bind(stages);
     server.addService(collectorService, {
       push: (call: ServerUnaryCall<Uint8Array, AckMessage>, cb: sendUnaryData<AckMessage>) => {
         const who = auth.authenticate(call.metadata, call.getAuthContext());
@@ -91,6 +96,7 @@ export class GrpcReceiver implements Component {
           metrics: this.deps.metrics,
           logger,
           afterCommit,
+          ...(stage === undefined ? {} : { stage }),
         }).then(
           (out) => (out.ok ? cb(null, out.ack) : cb(grpcError(out.code, out.message))),
           (err: Error) => cb(grpcError(status.INTERNAL, `TW_ERR_INGEST: ${err.message}`)),
@@ -120,6 +126,22 @@ export class GrpcReceiver implements Component {
     return this.closing;
   }
 
+  /** The stage workers (`ingest.stage_workers`), or none: Pushes then stage on this thread. */
+  private startStages(): StagePool | undefined {
+    const { config, logger } = this.deps;
+    const size = config.ingest?.stage_workers ?? defaultStageWorkers();
+    if (size === 0) return undefined;
+    const file = stageWorkerFile();
+    if (file === undefined) {
+      logger.warn(
+        "collector: no built stage worker (dist/collector/ingest/stage-worker.js; run `npm run build`): staging on the main thread",
+      );
+      return undefined;
+    }
+    logger.debug({ workers: size }, "collector: stage workers");
+    return new StagePool(size, file, logger);
+  }
+
   private async close(): Promise<void> {
     const server = this.server;
     this.state = "closed";
@@ -138,6 +160,7 @@ export class GrpcReceiver implements Component {
       });
     });
     await Promise.allSettled([...this.inFlight]);
+    await this.stages?.shutdown();
   }
 }
 

@@ -7,6 +7,7 @@ import type { Component } from "../../agent/sources/types.js";
 import type { UsageLine } from "../../kernel/src/usage-line.js";
 import type { GpuReading } from "../../wire/gpu-reading.js";
 import type { LineColumnData } from "../../wire/line-columns.js";
+import type { Prepared as PreparedBatch } from "./duckdb/prepare.js";
 
 /**
  * A usage line as the collector stores it. `x_Model` (the served model, e.g.
@@ -62,10 +63,10 @@ export interface IngestBatch {
 }
 
 /**
- * An IngestBatch whose lines are the wire decoder's columns (collector fast path): a store
- * that implements `ingestColumns` stores rows `i` with `keep[i] === 1` (`kept` of them) as
- * if they had come as objects, and skips building and re-reading 30-field objects per line.
- * Columns carry no `x_Model` (the wire has none): stored as `""`.
+ * An IngestBatch whose lines are the wire decoder's columns (collector fast path): `prepare`
+ * (duckdb/prepare.ts) takes rows `i` with `keep[i] === 1` (`kept` of them) as if they had
+ * come as objects, and skips building and re-reading 30-field objects per line. Columns
+ * carry no `x_Model` (the wire has none): stored as `""`.
  */
 export interface IngestColumnsBatch extends Omit<IngestBatch, "lines"> {
   lines: LineColumnData;
@@ -163,8 +164,12 @@ export interface RollupQuery extends LineFilter {
 export interface Store extends Component, AnalyticsStore {
   /** Commits lines, readings and agent state in one durable transaction, deduplicated. */
   ingest(batch: IngestBatch): Promise<IngestResult>;
-  /** Optional: `ingest` with the lines as columns (same contract, same dedupe and result). */
-  ingestColumns?(batch: IngestColumnsBatch): Promise<IngestResult>;
+  /**
+   * Optional: `ingest` of a batch already converted by the store's `prepare`
+   * (duckdb/prepare.ts; same contract, same dedupe and result). The collector prepares
+   * batches in its stage workers (collector/ingest/stage.ts), off the thread that commits.
+   */
+  ingestPrepared?(batch: PreparedBatch): Promise<IngestResult>;
   putPriceVersion(version: PriceVersion): Promise<void>;
   priceVersions(): Promise<PriceVersion[]>;
   agents(): Promise<AgentState[]>;

@@ -8,6 +8,7 @@
 import type { DuckDBAppender, DuckDBConnection } from "@duckdb/node-api";
 import { appendColumns, type Column, type Driver, withAppender } from "./chunk-writer.js";
 import { storedDuplicatesSql } from "./ingest-sql.js";
+import { labelColumn } from "./label-tuples.js";
 import { type Marks, markOf, raiseMark } from "./marks.js";
 import type { Columnar } from "./to-columns.js";
 
@@ -83,8 +84,10 @@ export interface DedupeSide {
   keep: Uint8Array[];
   /** Per batch, each row's agent × GPU id (catalog.ts). */
   gpu: readonly Int32Array[];
-  /** Key columns in the stage table's order (after `ord`). */
+  /** Key columns (logical indices) in the stage table's order (after `ord`). */
   keyColumns: readonly number[];
+  /** Logical indices of the label columns, in `rows[b].labels` order. */
+  labelColumns: readonly number[];
   stage: string;
 }
 
@@ -120,7 +123,13 @@ async function stage(
       for (let r = 0; r < rows.rowCount; r++) ord[r] = offset + r;
       const cols = [
         { type: "BIGINT", values: ord } as Column,
-        ...side.keyColumns.map((i) => rows.columns[i]),
+        ...side.keyColumns.map(
+          (i): Column =>
+            rows.columns[i] ?? {
+              type: "VARCHAR",
+              values: labelColumn(rows.labels, side.labelColumns.indexOf(i)),
+            },
+        ),
       ];
       appendColumns(driver, appender, compact(cols, flags[b], n), n);
       offset += rows.rowCount;

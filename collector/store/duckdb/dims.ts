@@ -10,6 +10,7 @@
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { sqlIdent } from "./driver.js";
+import { TupleKeys } from "./label-tuples.js";
 import type { SplitTable } from "./schema.js";
 
 class Projection {
@@ -48,25 +49,21 @@ function intern(s: string): string {
 const columnsOf = (tuple: readonly string[]) => tuple.map((label) => [label]);
 
 export class DimTable {
-  /** Per label column, label → code (codes only grow: a code is never reused). */
-  private readonly labelCodes: Map<string, number>[];
-  /** A tuple's label codes packed into a string → the tuple's id. */
+  private readonly keys: TupleKeys;
+  /** A tuple's key → the tuple's id. */
   private readonly ids = new Map<string, number>();
   private readonly tuples: (string[] | undefined)[] = [];
   private nextId = 0;
   /** Ids from here on are not yet committed. */
   private committed = 0;
   private pendingIds: number[] = [];
-  /** Packed codes, reused per row (two UTF-16 units per code). */
-  private readonly codes: number[];
   readonly projections: Projection[];
 
   constructor(
     readonly table: SplitTable,
     projections: readonly (readonly string[])[] = [],
   ) {
-    this.labelCodes = table.labels.map(() => new Map());
-    this.codes = new Array<number>(2 * table.labels.length);
+    this.keys = new TupleKeys(table.labels.length);
     this.projections = projections.map(
       (names) =>
         new Projection(
@@ -100,25 +97,8 @@ export class DimTable {
     for (const p of this.projections) p.assign(id, tuple);
   }
 
-  /**
-   * A tuple's key: each label coded per column (a map hit on a string whose hash V8 caches;
-   * the wire decoder hands out one string object per distinct value of a batch), the codes
-   * packed into a short string — cheaper to build and hash than the joined labels.
-   */
   private keyOf(columns: readonly (readonly string[])[], row: number): string {
-    const codes = this.codes;
-    for (let c = 0; c < this.labelCodes.length; c++) {
-      const map = this.labelCodes[c];
-      const text = columns[c][row];
-      let code = map.get(text);
-      if (code === undefined) {
-        code = map.size;
-        map.set(text, code);
-      }
-      codes[2 * c] = code & 0xffff;
-      codes[2 * c + 1] = code >>> 16;
-    }
-    return String.fromCharCode.apply(null, codes);
+    return this.keys.key(columns, row);
   }
 
   /** The id of each row's tuple; `columns` are the label columns in label order. */

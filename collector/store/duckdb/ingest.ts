@@ -12,57 +12,19 @@
  *      when the promise resolves the rows survive a process kill (test: store/durability).
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { StoreError } from "../errors.js";
-import type { IngestBatch, IngestColumnsBatch, IngestResult } from "../types.js";
+import type { IngestResult } from "../types.js";
 import type { AgentBook } from "./agents.js";
 import { type Catalog, LINE_GPU, LINE_ROLLUP, LINE_SERIES, READING_GPU } from "./catalog.js";
 import { appendColumns, type Column, type Driver, withAppender } from "./chunk-writer.js";
 import { compact, count, type DedupeSide, dropStored, firstOccurrences, latest } from "./dedupe.js";
 import type { DimTable } from "./dims.js";
+import { type LabelTuples, perRow } from "./label-tuples.js";
 import type { Marks } from "./marks.js";
+import type { Prepared } from "./prepare.js";
 import { RollupDelta } from "./rollup.js";
 import type { RollupCompactor } from "./rollup-cells.js";
 import { LINE_COLUMNS, LINES, READINGS, type SplitLayout, TOKENS } from "./schema.js";
-import {
-  type Columnar,
-  linesToColumns,
-  type ReadingColumns,
-  readingsToColumns,
-} from "./to-columns.js";
-import { wireLinesToColumns } from "./wire-columns.js";
-
-/** A validated batch in columns, ready to commit. */
-export interface Prepared {
-  batch: Omit<IngestBatch, "lines" | "readings">;
-  lines: Columnar;
-  readings: ReadingColumns;
-}
-
-/** Validates and converts a batch; throws TW_ERR_STORE_BATCH for a malformed one. */
-export function prepare(batch: IngestBatch | IngestColumnsBatch): Prepared {
-  const context = { agentId: String(batch.agentId), seq: batch.seq };
-  if (typeof batch.agentId !== "string" || typeof batch.bootId !== "string") {
-    throw new StoreError("TW_ERR_STORE_BATCH", "agentId and bootId must be strings", context);
-  }
-  if (!Number.isSafeInteger(batch.seq) || batch.seq < 0) {
-    throw new StoreError("TW_ERR_STORE_BATCH", "seq must be a non-negative integer", context);
-  }
-  try {
-    return {
-      batch,
-      lines:
-        "keep" in batch
-          ? wireLinesToColumns(batch.lines, batch.keep, batch.kept)
-          : linesToColumns(batch.lines),
-      readings: readingsToColumns(batch.readings),
-    };
-  } catch (cause) {
-    if (cause instanceof StoreError) {
-      throw new StoreError(cause.code, cause.message.replace(/^TW_ERR_\w+: /, ""), context);
-    }
-    throw cause;
-  }
-}
+import { type Columnar, numeric } from "./to-columns.js";
 
 export interface CommitContext {
   driver: Driver;
@@ -87,16 +49,24 @@ const LINE_KEY_COLUMNS = [
 /** stage_reading_keys: agent_id, window_start, gpu_uuid. */
 const READING_KEY_COLUMNS = [0, 1, 3];
 
-function labelColumns(rows: Columnar, at: readonly number[]): string[][] {
-  return at.map((i) => rows.columns[i].values as string[]);
+/** Each row's label id in `table`; each distinct tuple is looked up once. */
+function resolveRows(table: DimTable, labels: LabelTuples): Int32Array {
+  return perRow(labels, table.resolve(labels.values, labels.count));
+}
+
+/** Per row, projection `p` of its label id. */
+function projectRows(table: DimTable, p: number, ids: Int32Array): Int32Array {
+  const out = new Int32Array(ids.length);
+  for (let r = 0; r < ids.length; r++) out[r] = table.project(p, ids[r]);
+  return out;
 }
 
 /** Fact columns (schema.ts factColumns order) of `rows` with their label ids. */
 function factColumns(rows: Columnar, at: SplitLayout, ids: Int32Array): Column[] {
   return [
-    ...at.times.map((i) => rows.columns[i]),
+    ...at.times.map((i) => numeric(rows, i)),
     { type: "INTEGER", values: ids },
-    ...at.numbers.map((i) => rows.columns[i]),
+    ...at.numbers.map((i) => numeric(rows, i)),
   ];
 }
 
@@ -127,21 +97,10 @@ async function commitLabelled(
   const { driver, connection: c, nowMs, catalog } = ctx;
   const lineRows = group.map((p) => p.lines);
   const readingRows = group.map((p) => p.readings.readings);
-  const lineIds = lineRows.map((r) =>
-    catalog.lines.resolve(labelColumns(r, LINES.layout.labels), r.rowCount),
-  );
-  const readingIds = readingRows.map((r) =>
-    catalog.readings.resolve(labelColumns(r, READINGS.layout.labels), r.rowCount),
-  );
-  // Token rows' (workload, tenant): CONTRIBUTION_COLUMNS 3 and 4.
-  const tokenIds = group.map((p) =>
-    catalog.tokens.resolve(
-      [3, 4].map((i) => p.readings.tokens[i].values as string[]),
-      p.readings.tokenCount,
-    ),
-  );
-  const project = (table: DimTable, p: number, ids: Int32Array) =>
-    ids.map((id) => table.project(p, id));
+  const lineIds = lineRows.map((r) => resolveRows(catalog.lines, r.labels));
+  const readingIds = readingRows.map((r) => resolveRows(catalog.readings, r.labels));
+  const tokenIds = group.map((p) => resolveRows(catalog.tokens, p.readings.tokenLabels));
+  const project = projectRows;
   const lineGpu = lineIds.map((ids) => project(catalog.lines, LINE_GPU, ids));
   const readingGpu = readingIds.map((ids) => project(catalog.readings, READING_GPU, ids));
   const lines: DedupeSide = {
@@ -152,6 +111,7 @@ async function commitLabelled(
     ),
     gpu: lineGpu,
     keyColumns: LINE_KEY_COLUMNS,
+    labelColumns: LINES.layout.labels,
     stage: "stage_line_keys",
   };
   const readings: DedupeSide = {
@@ -159,6 +119,7 @@ async function commitLabelled(
     keep: firstOccurrences(readingGpu, readingRows),
     gpu: readingGpu,
     keyColumns: READING_KEY_COLUMNS,
+    labelColumns: READINGS.layout.labels,
     stage: "stage_reading_keys",
   };
   // Stage tables are empty between commits: each commit clears what it staged before
@@ -202,10 +163,10 @@ async function commitLabelled(
         }
         const n = count(keep);
         const facts: Column[] = [
-          tokens[1],
+          tokens[1] as Column,
           { type: "INTEGER", values: rdim },
           { type: "INTEGER", values: tokenIds[b] },
-          ...tokens.slice(5),
+          ...(tokens.slice(5) as Column[]),
         ];
         appendColumns(driver, a, compact(facts, keep, n), n);
       });

@@ -6,7 +6,7 @@
  */
 import type { Column } from "./chunk-writer.js";
 import { LINE_COLUMNS, ROLLUP_KEY, ROLLUP_MEASURES } from "./schema.js";
-import type { Columnar } from "./to-columns.js";
+import { type Columnar, numeric } from "./to-columns.js";
 
 const HOUR_US = 3_600_000_000;
 const MEASURES = ROLLUP_MEASURES.map(([, line]) => LINE_COLUMNS.findIndex((c) => c.name === line));
@@ -32,7 +32,7 @@ export class RollupDelta {
 
   /** Adds the rows of `lines` whose `keep` flag is 1; `group[r]` is row r's rollup id. */
   add(lines: Columnar, keep: Uint8Array, group: Int32Array): void {
-    const measures = MEASURES.map((i) => lines.columns[i].values as Float64Array);
+    const measures = MEASURES.map((i) => numeric(lines, i).values as Float64Array);
     for (let r = 0; r < lines.rowCount; r++) {
       if (keep[r] === 0) continue;
       const hourUs = Math.floor(lines.timeUs[r] / HOUR_US) * HOUR_US;

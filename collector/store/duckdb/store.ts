@@ -41,8 +41,9 @@ import {
   openDuckDb,
 } from "./driver.js";
 import { GroupCommitter } from "./group-commit.js";
-import { commitGroup, type Prepared, prepare } from "./ingest.js";
+import { commitGroup } from "./ingest.js";
 import { migrate } from "./migrate.js";
+import { type Prepared, prepare } from "./prepare.js";
 import * as q from "./queries.js";
 import * as rp from "./reprice.js";
 import { RollupCompactor } from "./rollup-cells.js";
@@ -196,9 +197,14 @@ export class DuckDbStore implements Store {
     return this.committer.submit(prepared);
   }
 
-  /** `ingest` with the lines as wire columns (the collector's path; no line objects). */
-  ingestColumns(batch: IngestColumnsBatch): Promise<IngestResult> {
-    return this.ingest(batch);
+  /** `ingest` of a batch `prepare` (prepare.ts) already converted, e.g. in a stage worker. */
+  ingestPrepared(batch: Prepared): Promise<IngestResult> {
+    if (this.closed) {
+      return Promise.reject(
+        new StoreError("TW_ERR_STORE_CLOSED", "store was shut down", { path: this.path }),
+      );
+    }
+    return this.committer.submit(batch);
   }
 
   private async commit(group: Prepared[]): Promise<IngestResult[]> {

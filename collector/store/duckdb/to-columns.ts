@@ -8,15 +8,47 @@ import { StoreError } from "../errors.js";
 import { READING_FIELD } from "../reading-columns.js";
 import type { GpuReadingRow, StoredUsageLine } from "../types.js";
 import type { Column } from "./chunk-writer.js";
-import { CONTRIBUTION_COLUMNS, type ColumnSpec, LINE_COLUMNS, READING_COLUMNS } from "./schema.js";
+import { type LabelTuples, tuplesOf } from "./label-tuples.js";
+import {
+  CONTRIBUTION_COLUMNS,
+  type ColumnSpec,
+  LINE_COLUMNS,
+  LINES,
+  READING_COLUMNS,
+  READINGS,
+} from "./schema.js";
 
 const UTC_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
-/** Rows as columns (logical order, schema.ts), plus each row's key time in µs. */
+/**
+ * Rows as columns, plus each row's key time in µs. Times and numbers are typed arrays at
+ * their logical index (schema.ts); the label (VARCHAR) columns are held as tuples
+ * (label-tuples.ts) and their positions in `columns` are undefined. Plain data of typed
+ * arrays and a few short string lists, so it crosses threads cheaply (ingest/stage-pool.ts).
+ */
 export interface Columnar {
-  columns: Column[];
+  columns: (Column | undefined)[];
+  labels: LabelTuples;
   rowCount: number;
   timeUs: Float64Array;
+}
+
+/** The time or number column at logical index `i`. */
+export function numeric(rows: Columnar, i: number): Column {
+  const c = rows.columns[i];
+  if (c === undefined) throw new Error(`column ${i} is a label, not a number`);
+  return c;
+}
+
+/** Moves the label columns at logical indices `at` into tuples. */
+export function withTuples(columns: Column[], at: readonly number[], n: number) {
+  const labels = tuplesOf(
+    at.map((i) => columns[i].values as string[]),
+    n,
+  );
+  const out: (Column | undefined)[] = [...columns];
+  for (const i of at) out[i] = undefined;
+  return { columns: out, labels };
 }
 
 function bad(message: string, row: number, field: string): StoreError {
@@ -101,24 +133,34 @@ export function linesToColumns(lines: readonly StoredUsageLine[]): Columnar {
   const n = lines.length;
   const columns = allocate(LINE_COLUMNS, n);
   fill(lines, LINE_COLUMNS, columns, (name) => name, false);
-  return { columns, rowCount: n, timeUs: columns[0].values as Float64Array };
+  return {
+    ...withTuples(columns, LINES.layout.labels, n),
+    rowCount: n,
+    timeUs: columns[0].values as Float64Array,
+  };
 }
 
-/** Readings and their token rows; `owner[i]` is the reading row of token row `i`. */
+/**
+ * Readings and their token rows; `owner[i]` is the reading row of token row `i`. Token rows
+ * are CONTRIBUTION_COLUMNS with the strings left out: their (workload, tenant) as tuples,
+ * their agent and GPU being their reading's.
+ */
 export interface ReadingColumns {
   readings: Columnar;
-  tokens: Column[];
+  tokens: (Column | undefined)[];
+  tokenLabels: LabelTuples;
   tokenCount: number;
   owner: Int32Array;
 }
+
+/** CONTRIBUTION_COLUMNS indices of a token row's labels (token_dims: workload, tenant). */
+export const TOKEN_LABELS = [3, 4];
 
 export function readingsToColumns(readings: readonly GpuReadingRow[]): ReadingColumns {
   const n = readings.length;
   const columns = allocate(READING_COLUMNS, n);
   fill(readings, READING_COLUMNS, columns, (name) => READING_FIELD[name], true);
-  const agent = columns[0].values as string[];
   const timeUs = columns[1].values as Float64Array;
-  const gpu = columns[3].values as string[];
   let tokenCount = 0;
   for (let r = 0; r < n; r++) {
     const tokens = readings[r].tokens;
@@ -127,15 +169,13 @@ export function readingsToColumns(readings: readonly GpuReadingRow[]): ReadingCo
   }
   const t = allocate(CONTRIBUTION_COLUMNS, tokenCount);
   const owner = new Int32Array(tokenCount);
-  const [tAgent, tStart, tGpu, tWorkload, tTenant] = t;
+  const [, tStart, , tWorkload, tTenant] = t;
   const nums = t.slice(5).map((c) => c.values as Float64Array);
   let k = 0;
   for (let r = 0; r < n; r++) {
     for (const c of readings[r].tokens) {
       owner[k] = r;
-      (tAgent.values as string[])[k] = agent[r];
       (tStart.values as Float64Array)[k] = timeUs[r];
-      (tGpu.values as string[])[k] = gpu[r];
       (tWorkload.values as string[])[k] = text(c.workload, r, "tokens.workload");
       (tTenant.values as string[])[k] = text(c.tenant, r, "tokens.tenant");
       nums[0][k] = finite(c.promptTokens, r, "tokens.promptTokens");
@@ -145,5 +185,15 @@ export function readingsToColumns(readings: readonly GpuReadingRow[]): ReadingCo
       k++;
     }
   }
-  return { readings: { columns, rowCount: n, timeUs }, tokens: t, tokenCount, owner };
+  const tokens = withTuples(t, TOKEN_LABELS, tokenCount);
+  // Agent and GPU are the owning reading's: not carried per token row.
+  tokens.columns[0] = undefined;
+  tokens.columns[2] = undefined;
+  return {
+    readings: { ...withTuples(columns, READINGS.layout.labels, n), rowCount: n, timeUs },
+    tokens: tokens.columns,
+    tokenLabels: tokens.labels,
+    tokenCount,
+    owner,
+  };
 }

@@ -7,7 +7,8 @@
 import type { LineColumnData } from "../../../wire/line-columns.js";
 import { StoreError } from "../errors.js";
 import type { Column } from "./chunk-writer.js";
-import { LINE_COLUMNS } from "./schema.js";
+import { tuplesOf } from "./label-tuples.js";
+import { LINE_COLUMNS, LINES } from "./schema.js";
 import type { Columnar } from "./to-columns.js";
 
 type Source =
@@ -36,7 +37,9 @@ export function wireLinesToColumns(
   let k = 0;
   for (let r = 0; r < n; r++) if (keep[r] === 1) rows[k++] = r;
   if (k !== kept) throw bad(`keep flags ${k} rows, not ${kept}`, 0, "keep");
-  const columns: Column[] = LINE_COLUMNS.map(({ name, type }): Column => {
+  const all = kept === n;
+  const columns = LINE_COLUMNS.map(({ name, type }): Column | undefined => {
+    if (type === "VARCHAR") return undefined;
     if (type === "TIMESTAMP") {
       const out = new Float64Array(kept);
       const end = name === "ChargePeriodEnd";
@@ -49,17 +52,8 @@ export function wireLinesToColumns(
       return { type, values: out };
     }
     const src = source(lines, name);
-    // With every row kept the decoder's arrays are used as they are (nothing writes them).
-    const all = kept === n;
-    if (type === "VARCHAR") {
-      if (src === undefined) return { type, values: new Array<string>(kept).fill("") };
-      if (src.kind !== "text") throw bad("value is not a string", 0, name);
-      if (all) return { type, values: src.values };
-      const out = new Array<string>(kept);
-      for (let i = 0; i < kept; i++) out[i] = src.values[rows[i]];
-      return { type, values: out };
-    }
     if (src?.kind !== "number") throw bad("number column is missing", 0, name);
+    // With every row kept the decoder's arrays are used as they are (nothing writes them).
     const out = all ? src.values : new Float64Array(kept);
     for (let i = 0; i < kept; i++) {
       const v = src.values[rows[i]];
@@ -68,5 +62,18 @@ export function wireLinesToColumns(
     }
     return { type: type as "DOUBLE", values: out };
   });
-  return { columns, rowCount: kept, timeUs: columns[0].values as Float64Array };
+  const text = LINES.layout.labels.map((at) => {
+    const name = LINE_COLUMNS[at].name;
+    const src = source(lines, name);
+    // A string the wire does not carry (x_Model) is stored as "".
+    if (src === undefined) return new Array<string>(n).fill("");
+    if (src.kind !== "text") throw bad("value is not a string", 0, name);
+    return src.values;
+  });
+  return {
+    columns,
+    labels: tuplesOf(text, kept, all ? undefined : rows),
+    rowCount: kept,
+    timeUs: (columns[0] as Column).values as Float64Array,
+  };
 }

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseCollectorConfig } from "../../../collector/config/load.js";
+import { defaultStageWorkers } from "../../../collector/ingest/stage-pool.js";
 
 const repoRoot = resolve(import.meta.dirname, "../../..");
 
@@ -58,5 +59,21 @@ describe("collector config", () => {
     await expect(
       parseCollectorConfig(`${base}store: { kind: sqlite, path: /x }\n`, "bad2.yaml"),
     ).rejects.toThrow(/store\.kind/);
+  });
+
+  it("sizes the stage workers: auto from the cores, a count, or 0 for none", async () => {
+    const base =
+      "listen: 127.0.0.1:4317\nallow_plaintext_loopback: true\nstore: { kind: duckdb, path: x }\n";
+    const workers = async (v: string) =>
+      (await parseCollectorConfig(`${base}ingest: { stage_workers: ${v} }\n`, "w.yaml")).ingest
+        ?.stage_workers;
+    expect((await parseCollectorConfig(base, "none.yaml")).ingest?.stage_workers).toBe(
+      defaultStageWorkers(),
+    );
+    expect(await workers("auto")).toBe(defaultStageWorkers());
+    expect(await workers("0")).toBe(0);
+    expect(await workers("3")).toBe(3);
+    await expect(workers("-1")).rejects.toThrow(/ingest\.stage_workers/);
+    await expect(workers("many")).rejects.toThrow(/ingest\.stage_workers/);
   });
 });

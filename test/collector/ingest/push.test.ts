@@ -4,15 +4,11 @@ import { realisticBatch } from "../../../bench/wire/realistic-batch.js";
 import { COLLECTOR_DEFAULTS } from "../../../collector/config/load.js";
 import { CollectorMetrics } from "../../../collector/ingest/metrics.js";
 import { handlePush } from "../../../collector/ingest/push.js";
-import type {
-  IngestBatch,
-  IngestColumnsBatch,
-  IngestResult,
-  Store,
-} from "../../../collector/store/types.js";
+import { type Prepared, prepare } from "../../../collector/store/duckdb/prepare.js";
+import { LINES } from "../../../collector/store/duckdb/schema.js";
+import type { IngestBatch, IngestResult, Store } from "../../../collector/store/types.js";
 import { encodeBatch } from "../../../wire/batch-codec.js";
 import { AckStatus } from "../../../wire/collector-service.js";
-import { linesFromColumns } from "../../../wire/line-rows.js";
 
 const { lines, readings } = realisticBatch(2, 9, 1_767_225_600);
 const agentId = lines[0].x_AgentId;
@@ -50,13 +46,13 @@ async function push(store: Partial<Store>) {
 }
 
 describe("handlePush", () => {
-  it("hands a column-taking store the decoded columns with the valid rows flagged", async () => {
-    let got: IngestColumnsBatch | undefined;
+  it("hands a store that takes prepared batches the valid rows as columns", async () => {
+    let got: Prepared | undefined;
     const ack = await push({
       ingest: () => Promise.reject(new Error("objects path used")),
-      ingestColumns: async (b) => {
+      ingestPrepared: async (b) => {
         got = b;
-        return result(b.kept);
+        return result(b.lines.rowCount);
       },
     });
     expect(ack.status).toBe(AckStatus.ACK_STATUS_STORED);
@@ -64,9 +60,15 @@ describe("handlePush", () => {
       [3, "negative"],
       [7, "string_too_long"],
     ]);
-    expect(got?.kept).toBe(expected.length);
-    expect(got && linesFromColumns(got.lines, got.keep)).toEqual(expected);
-    expect(got?.readings[0]).toMatchObject({ agentId, metro: lines[0].RegionId });
+    const want = prepare({ agentId, bootId: "b", seq: 5, lines: expected, readings: [] });
+    expect(got?.batch).toEqual({ agentId, bootId: "b", seq: 5 });
+    expect(got?.lines.rowCount).toBe(expected.length);
+    expect(got?.lines.timeUs).toEqual(want.lines.timeUs);
+    // The wire carries no x_Model; everything else is what the line objects give.
+    const model = LINES.labels.indexOf("x_Model");
+    const noModel = (v: string[][]) => v.filter((_, c) => c !== model);
+    expect(noModel(got?.lines.labels.values ?? [])).toEqual(noModel(want.lines.labels.values));
+    expect(got?.readings.readings.rowCount).toBe(readings.length);
     expect(ack.linesStored).toBe(expected.length);
   });
 

@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type StageOutcome, transferables } from "../../../collector/ingest/stage.js";
+import { type Prepared, prepare } from "../../../collector/store/duckdb/prepare.js";
 import { DuckDbStore } from "../../../collector/store/duckdb/store.js";
 import { linesToColumns } from "../../../collector/store/duckdb/to-columns.js";
 import { wireLinesToColumns } from "../../../collector/store/duckdb/wire-columns.js";
@@ -26,10 +28,14 @@ describe("wireLinesToColumns", () => {
     expect(got.rowCount).toBe(want.rowCount);
     expect(got.timeUs).toEqual(want.timeUs);
     expect(got.columns).toEqual(want.columns);
+    expect(got.labels).toEqual(want.labels);
+    // A few dozen label tuples stand for the rows' fourteen strings each.
+    expect(got.labels.count).toBeLessThan(got.rowCount / 5);
     const all = new Uint8Array(lines.length).fill(1);
     const whole = wireLinesToColumns(columnsOf(lines), all, lines.length);
     expect(whole.timeUs).toEqual(linesToColumns(lines).timeUs);
     expect(whole.columns).toEqual(linesToColumns(lines).columns);
+    expect(whole.labels).toEqual(linesToColumns(lines).labels);
   });
 
   it("refuses inconsistent keep flags and non-finite numbers", () => {
@@ -42,7 +48,21 @@ describe("wireLinesToColumns", () => {
   });
 });
 
-describe("DuckDbStore.ingestColumns", () => {
+/** A prepared batch as a stage worker hands it over: cloned, its typed arrays moved. */
+function handedOver(p: Prepared): Prepared {
+  const outcome: StageOutcome = {
+    kind: "staged",
+    rejected: [],
+    readingsRejected: [],
+    batch: { form: "prepared", value: p },
+  };
+  const moved = structuredClone(outcome, { transfer: transferables(outcome) });
+  expect(p.lines.timeUs.buffer.byteLength).toBe(0); // moved, not copied
+  if (moved.kind !== "staged" || moved.batch.form !== "prepared") throw new Error("shape");
+  return moved.batch.value;
+}
+
+describe("DuckDbStore.ingestPrepared", () => {
   let dir: string;
   let store: DuckDbStore;
   beforeEach(async () => {
@@ -61,13 +81,9 @@ describe("DuckDbStore.ingestColumns", () => {
     const first = lines.slice(0, 100);
     const keep = keepEvery(first.length, 10);
     const results = await Promise.all([
-      store.ingestColumns({
-        ...head,
-        seq: 1,
-        lines: columnsOf(first),
-        keep,
-        kept: kept(keep),
-      }),
+      store.ingestPrepared(
+        handedOver(prepare({ ...head, seq: 1, lines: columnsOf(first), keep, kept: kept(keep) })),
+      ),
       store.ingest({ ...head, seq: 2, lines: lines.slice(0, 150) }),
     ]);
     expect(results.map((r) => [r.inserted, r.duplicates])).toEqual([
@@ -75,13 +91,9 @@ describe("DuckDbStore.ingestColumns", () => {
       [60, 90],
     ]);
     expect((await store.lineTotals()).lines).toBe(150);
-    const again = await store.ingestColumns({
-      ...head,
-      seq: 3,
-      lines: columnsOf(first),
-      keep,
-      kept: kept(keep),
-    });
+    const again = await store.ingestPrepared(
+      handedOver(prepare({ ...head, seq: 3, lines: columnsOf(first), keep, kept: kept(keep) })),
+    );
     expect([again.inserted, again.duplicates]).toEqual([0, 90]);
   });
 });
