@@ -9,7 +9,7 @@ import { decodeBatchColumns } from "../../wire/batch-codec.js";
 import { lineAt, linesFromColumns, TimeTexts } from "../../wire/line-rows.js";
 import { type Prepared, prepare } from "../store/duckdb/prepare.js";
 import type { IngestBatch } from "../store/types.js";
-import { readingRows } from "./readings.js";
+import { checkReadings, readingRows, readingSite } from "./readings.js";
 import type { Rejection } from "./validate.js";
 import { validateColumns } from "./validate-columns.js";
 
@@ -64,11 +64,16 @@ export function stageBatch(input: StageInput): StageOutcome {
   // Readings take the site of the batch's first valid line.
   const first = checked.keep.indexOf(1);
   const site = first < 0 ? undefined : lineAt(lines, first, new TimeTexts());
-  const rows = readingRows(input.agentId, readings, site, input.maxStringLength);
+  const verdict = checkReadings(readings, input.maxStringLength);
+  const where = readingSite(site);
   const ids = { agentId: input.agentId, bootId: input.bootId, seq: input.seq };
-  const staged = { kind: "staged", rejected: checked.rejected, readingsRejected: rows.rejected };
+  const staged = { kind: "staged", rejected: checked.rejected, readingsRejected: verdict.rejected };
   if (!input.prepared) {
-    const value = { ...ids, lines: linesFromColumns(lines, checked.keep), readings: rows.rows };
+    const value = {
+      ...ids,
+      lines: linesFromColumns(lines, checked.keep),
+      readings: readingRows(input.agentId, readings, verdict.keep, where),
+    };
     return { ...staged, kind: "staged", batch: { form: "objects", value } };
   }
   try {
@@ -77,7 +82,7 @@ export function stageBatch(input: StageInput): StageOutcome {
       lines,
       keep: checked.keep,
       kept: checked.valid,
-      readings: rows.rows,
+      readings: { rows: readings, keep: verdict.keep, site: where },
     });
     return { ...staged, kind: "staged", batch: { form: "prepared", value } };
   } catch (err) {

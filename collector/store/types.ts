@@ -37,6 +37,19 @@ export interface GpuReadingRow extends GpuReading {
   sovereigntyZone: string;
 }
 
+/** The site fields readings take from their batch's lines (its first valid line). */
+export type ReadingSite = Pick<
+  GpuReadingRow,
+  "metro" | "hall" | "rack" | "lane" | "sovereigntyZone"
+>;
+
+/** Decoded readings with the receiver's verdict: reading `i` is stored iff `keep[i] === 1`. */
+export interface WireReadings {
+  rows: readonly GpuReading[];
+  keep: Uint8Array;
+  site: ReadingSite;
+}
+
 /** Site metadata an agent reports (agent config `site:`), kept per agent for the export. */
 export interface SiteInfo {
   metro: string;
@@ -66,12 +79,14 @@ export interface IngestBatch {
  * An IngestBatch whose lines are the wire decoder's columns (collector fast path): `prepare`
  * (duckdb/prepare.ts) takes rows `i` with `keep[i] === 1` (`kept` of them) as if they had
  * come as objects, and skips building and re-reading 30-field objects per line. Columns
- * carry no `x_Model` (the wire has none): stored as `""`.
+ * carry no `x_Model` (the wire has none): stored as `""`. Readings likewise stay the
+ * decoder's objects with a verdict, and become columns without GpuReadingRow objects.
  */
-export interface IngestColumnsBatch extends Omit<IngestBatch, "lines"> {
+export interface IngestColumnsBatch extends Omit<IngestBatch, "lines" | "readings"> {
   lines: LineColumnData;
   keep: Uint8Array;
   kept: number;
+  readings: WireReadings;
 }
 
 /** Outcome of a committed ingest: stored rows and rows dropped as already stored. */

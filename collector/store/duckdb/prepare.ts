@@ -13,6 +13,7 @@ import {
   readingsToColumns,
 } from "./to-columns.js";
 import { wireLinesToColumns } from "./wire-columns.js";
+import { wireReadingsToColumns } from "./wire-readings.js";
 
 /** A validated batch in columns, ready to commit. */
 export interface Prepared {
@@ -35,11 +36,12 @@ export function prepare(batch: IngestBatch | IngestColumnsBatch): Prepared {
     return {
       // Only the identity: the rows go as columns (a prepared batch may cross threads).
       batch: { agentId, bootId, seq, ...(site === undefined ? {} : { site }) },
-      lines:
-        "keep" in batch
-          ? wireLinesToColumns(batch.lines, batch.keep, batch.kept)
-          : linesToColumns(batch.lines),
-      readings: readingsToColumns(batch.readings),
+      ...("keep" in batch
+        ? {
+            lines: wireLinesToColumns(batch.lines, batch.keep, batch.kept),
+            readings: wireReadingsToColumns(agentId, batch.readings),
+          }
+        : { lines: linesToColumns(batch.lines), readings: readingsToColumns(batch.readings) }),
     };
   } catch (cause) {
     if (cause instanceof StoreError) {

@@ -28,19 +28,19 @@ const result = (n: number): IngestResult => ({
   readingsDuplicates: 0,
 });
 
-async function push(store: Partial<Store>) {
-  const out = await handlePush(
-    bytes,
-    { via: "loopback", name: "test" },
-    {
-      store: store as Store,
-      limits: { ...COLLECTOR_DEFAULTS },
-      metrics: new CollectorMetrics(async () => []),
-      logger: pino({ level: "silent" }),
-      afterCommit: () => undefined,
-      nowMs: () => 1_767_225_600_000,
-    },
-  );
+function depsFor(store: Partial<Store>) {
+  return {
+    store: store as Store,
+    limits: { ...COLLECTOR_DEFAULTS },
+    metrics: new CollectorMetrics(async () => []),
+    logger: pino({ level: "silent" }),
+    afterCommit: () => undefined,
+    nowMs: () => 1_767_225_600_000,
+  };
+}
+
+async function push(store: Partial<Store>, body = bytes) {
+  const out = await handlePush(body, { via: "loopback", name: "test" }, depsFor(store));
   if (!out.ok) throw new Error(out.message);
   return out.ack;
 }
@@ -84,5 +84,45 @@ describe("handlePush", () => {
     expect(got?.lines).toEqual(expected);
     expect(got?.readings).toHaveLength(readings.length);
     expect([got?.agentId, got?.bootId, got?.seq]).toEqual([agentId, "b", 5]);
+  });
+
+  it("drops a bad reading with its reason and keeps the batch's lines and other readings", async () => {
+    const bad = readings.map((r, i) =>
+      i === 1 ? { ...r, energyJ: -1 } : i === 2 ? { ...r, windowStartS: r.windowStartS + 7 } : r,
+    );
+    const e = encodeBatch(lines, bad, { agentId, bootId: "b", sequence: 6, createdUnixMs: 0 });
+    if (!e.ok) throw e.error;
+    let prepared: Prepared | undefined;
+    let objects: IngestBatch | undefined;
+    const acks = await Promise.all([
+      push(
+        {
+          ingestPrepared: async (b) => {
+            prepared = b;
+            return result(b.lines.rowCount);
+          },
+        },
+        e.value,
+      ),
+      push(
+        {
+          ingest: async (b) => {
+            objects = b;
+            return result(b.lines.length);
+          },
+        },
+        e.value,
+      ),
+    ]);
+    for (const ack of acks) {
+      expect(ack.status).toBe(AckStatus.ACK_STATUS_STORED);
+      expect(ack.linesStored).toBe(lines.length);
+      expect(ack.message).toMatch(/2 reading\(s\) rejected, first: reading energyJ is -1/);
+    }
+    expect(prepared?.readings.readings.rowCount).toBe(readings.length - 2);
+    expect(objects?.readings.map((r) => r.energyJ)).toEqual(
+      readings.filter((_, i) => i !== 1 && i !== 2).map((r) => r.energyJ),
+    );
+    expect(objects?.readings[0]).toMatchObject({ agentId, metro: lines[0].RegionId });
   });
 });

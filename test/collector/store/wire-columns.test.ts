@@ -5,16 +5,35 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type StageOutcome, transferables } from "../../../collector/ingest/stage.js";
 import { type Prepared, prepare } from "../../../collector/store/duckdb/prepare.js";
 import { DuckDbStore } from "../../../collector/store/duckdb/store.js";
-import { linesToColumns } from "../../../collector/store/duckdb/to-columns.js";
+import { linesToColumns, readingsToColumns } from "../../../collector/store/duckdb/to-columns.js";
 import { wireLinesToColumns } from "../../../collector/store/duckdb/wire-columns.js";
-import type { StoredUsageLine } from "../../../collector/store/types.js";
+import { wireReadingsToColumns } from "../../../collector/store/duckdb/wire-readings.js";
+import type {
+  GpuReadingRow,
+  ReadingSite,
+  StoredUsageLine,
+} from "../../../collector/store/types.js";
+import type { GpuReading } from "../../../wire/gpu-reading.js";
 import { columnsOf } from "../../helpers/line-columns.js";
 import { generateUsage } from "../../helpers/usage-lines.js";
 
+const usage = generateUsage({ agents: 1, gpusPerAgent: 4, windows: 40 });
 // The wire carries no x_Model: compare with lines that have none.
-const lines: StoredUsageLine[] = generateUsage({ agents: 1, gpusPerAgent: 4, windows: 40 })
-  .lines.sort((a, b) => a.ChargePeriodStart.localeCompare(b.ChargePeriodStart))
+const lines: StoredUsageLine[] = usage.lines
+  .sort((a, b) => a.ChargePeriodStart.localeCompare(b.ChargePeriodStart))
   .map(({ x_Model: _, ...l }) => l);
+const readingRows = usage.readings;
+/** The rows as the wire decoder gives them: no agent, no site. */
+const wireReadings: GpuReading[] = readingRows.map(
+  ({ agentId: _a, metro: _m, hall: _h, rack: _r, lane: _l, sovereigntyZone: _z, ...g }) => g,
+);
+const site = (r: GpuReadingRow): ReadingSite => ({
+  metro: r.metro,
+  hall: r.hall,
+  rack: r.rack,
+  lane: r.lane,
+  sovereigntyZone: r.sovereigntyZone,
+});
 
 const keepEvery = (n: number, k: number) =>
   Uint8Array.from({ length: n }, (_, i) => +(i % k !== 0));
@@ -62,6 +81,21 @@ function handedOver(p: Prepared): Prepared {
   return moved.batch.value;
 }
 
+describe("wireReadingsToColumns", () => {
+  it("yields what readingsToColumns yields for the kept readings given the batch's agent and site", () => {
+    const keep = keepEvery(wireReadings.length, 4);
+    const agentId = readingRows[0].agentId;
+    const got = wireReadingsToColumns(agentId, {
+      rows: wireReadings,
+      keep,
+      site: site(readingRows[0]),
+    });
+    const want = readingsToColumns(readingRows.filter((_, i) => keep[i] === 1));
+    expect(got.tokenCount).toBeGreaterThan(0);
+    expect(got).toEqual(want);
+  });
+});
+
 describe("DuckDbStore.ingestPrepared", () => {
   let dir: string;
   let store: DuckDbStore;
@@ -77,23 +111,35 @@ describe("DuckDbStore.ingestPrepared", () => {
 
   it("stores the kept rows and dedupes against object batches in the same commit", async () => {
     const agentId = lines[0].x_AgentId;
-    const head = { agentId, bootId: "b1", readings: [] };
+    const head = { agentId, bootId: "b1" };
     const first = lines.slice(0, 100);
     const keep = keepEvery(first.length, 10);
+    const readings = {
+      rows: wireReadings.slice(0, 40),
+      keep: new Uint8Array(40).fill(1),
+      site: site(readingRows[0]),
+    };
+    const columns = (seq: number) =>
+      prepare({ ...head, seq, lines: columnsOf(first), keep, kept: kept(keep), readings });
     const results = await Promise.all([
-      store.ingestPrepared(
-        handedOver(prepare({ ...head, seq: 1, lines: columnsOf(first), keep, kept: kept(keep) })),
-      ),
-      store.ingest({ ...head, seq: 2, lines: lines.slice(0, 150) }),
+      store.ingestPrepared(handedOver(columns(1))),
+      store.ingest({
+        ...head,
+        seq: 2,
+        lines: lines.slice(0, 150),
+        readings: readingRows.slice(0, 60),
+      }),
     ]);
     expect(results.map((r) => [r.inserted, r.duplicates])).toEqual([
       [90, 0],
       [60, 90],
     ]);
+    expect(results.map((r) => [r.readingsInserted, r.readingsDuplicates])).toEqual([
+      [40, 0],
+      [20, 40],
+    ]);
     expect((await store.lineTotals()).lines).toBe(150);
-    const again = await store.ingestPrepared(
-      handedOver(prepare({ ...head, seq: 3, lines: columnsOf(first), keep, kept: kept(keep) })),
-    );
+    const again = await store.ingestPrepared(handedOver(columns(3)));
     expect([again.inserted, again.duplicates]).toEqual([0, 90]);
   });
 });
