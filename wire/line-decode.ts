@@ -20,7 +20,6 @@ import {
   J_PER_KWH,
   type ReadingIndex,
   S_PER_HOUR,
-  TOKEN_COLUMNS,
 } from "./line-predictors.js";
 import { readNumberColumn } from "./number-column.js";
 import type { tokenwatt } from "./proto.js";
@@ -117,9 +116,11 @@ export function decodeLines(
       return r < 0 || ulps[row] === 0 ? Number.NaN : fraction[row] * fractionBase(readings[r], c);
     };
   });
-  for (const [field, key] of TOKEN_COLUMNS) {
-    predictors[field] = (row) => tokens[row]?.[key] ?? Number.NaN;
-  }
+  // One closure per field (not one over a field name): each load stays monomorphic.
+  predictors.x_PromptTokens = (row) => tokens[row]?.promptTokens ?? Number.NaN;
+  predictors.x_CachedTokens = (row) => tokens[row]?.cachedTokens ?? Number.NaN;
+  predictors.x_GenerationTokens = (row) => tokens[row]?.generationTokens ?? Number.NaN;
+  predictors.x_Requests = (row) => tokens[row]?.requests ?? Number.NaN;
   for (const [field, key] of LINE_NUMBER_COLUMNS) {
     if (field === "x_GpuSeconds") continue;
     if (!readNumberColumn(b[key], n, predictors[field], v[field])) return bad(`column ${key}`);

@@ -8,8 +8,10 @@
  * lines/s because the box is shared: it moves less with other people's load than wall time.
  * Each batch size runs REPEATS times (default 3) against the same collector and the median run
  * is reported, with every run's lines/s beside it.
- * Run: npm run bench:ingest [-- lines [sizes] [in-flight] [repeats]], e.g. `-- 300000 5000 8 3`
- *   (or node_modules/.bin/vite-node bench/ingest/run.ts …)
+ * Run: npm run bench:ingest [-- lines [sizes] [in-flight] [repeats] [stage-workers]], e.g.
+ *   `-- 300000 5000 8 3 0` (stage-workers: the collector's `ingest.stage_workers`, default
+ *   auto; 0 = decode and validate on the committing thread). Or node_modules/.bin/vite-node
+ *   bench/ingest/run.ts …
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -19,6 +21,7 @@ import { fileURLToPath } from "node:url";
 import pino from "pino";
 import { Collector } from "../../collector/collector.js";
 import { COLLECTOR_DEFAULTS } from "../../collector/config/load.js";
+import { defaultStageWorkers } from "../../collector/ingest/stage-pool.js";
 
 const totalLines = Number(process.argv[2] ?? 600_000);
 const SIZES = (process.argv[3] ?? "100,1000,5000").split(",").map(Number);
@@ -26,6 +29,8 @@ const SIZES = (process.argv[3] ?? "100,1000,5000").split(",").map(Number);
 const CONCURRENCY = Number(process.argv[4] ?? 8);
 /** Runs per batch size; the median run is reported (the box is shared: single runs vary ±15 %). */
 const REPEATS = Number(process.argv[5] ?? 3);
+const STAGE_WORKERS =
+  process.argv[6] === undefined ? defaultStageWorkers() : Number(process.argv[6]);
 
 interface Run {
   lines: number;
@@ -72,6 +77,7 @@ const collector = new Collector({
     allow_plaintext_loopback: true,
     store: { kind: "duckdb", path: join(dir, "bench.duckdb") },
     limits: { ...COLLECTOR_DEFAULTS },
+    ingest: { stage_workers: STAGE_WORKERS },
   },
   logger: pino({ level: "warn" }),
 });
@@ -123,6 +129,7 @@ console.log(
     lines_per_s: best.lines_per_s,
     best_batch_lines: best.batch_lines,
     in_flight: CONCURRENCY,
+    stage_workers: STAGE_WORKERS,
     repeats: REPEATS,
     bytes_per_line: best.bytes_per_line,
     runs: rows,

@@ -49,29 +49,67 @@ export class TupleKeys {
 
 /**
  * The tuples of `n` rows of `columns`; row `i` is source row `rows[i]` when `rows` is given
- * (kept rows, without copying the columns).
+ * (kept rows, without copying the columns). Runs per row, so it avoids building strings:
+ * each label is coded per column (a column's label usually repeats from the row before, a
+ * pointer compare), and the tuple is found by an integer hash of its codes, checked code by
+ * code against the tuples with that hash.
  */
 export function tuplesOf(
   columns: readonly (readonly string[])[],
   n: number,
   rows?: Int32Array,
 ): LabelTuples {
-  const keys = new TupleKeys(columns.length);
-  const index = new Map<string, number>();
+  const width = columns.length;
+  const labelCodes = columns.map(() => new Map<string, number>());
+  const last = new Array<string | undefined>(width).fill(undefined);
+  const lastCode = new Int32Array(width);
+  const byHash = new Map<number, number>();
+  /** Per tuple: the next tuple with the same hash, or -1. */
+  const chain: number[] = [];
+  let tupleCodes = new Int32Array(width * 16);
   const values = columns.map((): string[] => []);
   const of = new Int32Array(n);
+  let count = 0;
   for (let i = 0; i < n; i++) {
     const r = rows === undefined ? i : rows[i];
-    const key = keys.key(columns, r);
-    let t = index.get(key);
-    if (t === undefined) {
-      t = index.size;
-      index.set(key, t);
-      for (let c = 0; c < columns.length; c++) values[c].push(columns[c][r]);
+    let h = 0x811c9dc5;
+    for (let c = 0; c < width; c++) {
+      const text = columns[c][r];
+      if (text !== last[c]) {
+        const map = labelCodes[c];
+        let code = map.get(text);
+        if (code === undefined) {
+          code = map.size;
+          map.set(text, code);
+        }
+        last[c] = text;
+        lastCode[c] = code;
+      }
+      h = Math.imul(h ^ lastCode[c], 16777619);
+    }
+    const first = byHash.get(h);
+    let t = first ?? -1;
+    while (t >= 0 && !sameCodes(tupleCodes, t * width, lastCode)) t = chain[t];
+    if (t < 0) {
+      t = count++;
+      if (tupleCodes.length < count * width) {
+        const grown = new Int32Array(tupleCodes.length * 2);
+        grown.set(tupleCodes);
+        tupleCodes = grown;
+      }
+      tupleCodes.set(lastCode, t * width);
+      chain.push(first ?? -1);
+      byHash.set(h, t);
+      for (let c = 0; c < width; c++) values[c].push(columns[c][r]);
     }
     of[i] = t;
   }
-  return { values, count: index.size, of };
+  return { values, count, of };
+}
+
+function sameCodes(stored: Int32Array, at: number, codes: Int32Array): boolean {
+  for (let c = 0; c < codes.length; c++) if (stored[at + c] !== codes[c]) return false;
+  return true;
 }
 
 /** Label column `c` of every row (for the rare paths that need the text per row). */
