@@ -21,6 +21,21 @@ if (!haveServer) {
 }
 
 const script = join(REPO_ROOT, ".ci", "clickhouse.sh");
+
+async function waitUntilGone(pid: number, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    let state: string | undefined;
+    try {
+      state = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.[0];
+    } catch {
+      return; // reaped
+    }
+    if (state === "Z") return;
+    if (Date.now() > end) throw new Error(`ClickHouse pid ${pid} still ${state} after SIGKILL`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 const dir = mkdtempSync(join(tmpdir(), "tw-ch-durable-"));
 const start = () => execFileSync(script, ["start", dir], { encoding: "utf8" }).trim();
 afterAll(() => {
@@ -34,9 +49,13 @@ describe.skipIf(!haveServer)("ClickHouseStore durability", () => {
     let store = new ClickHouseStore({ url: start(), database: "durable" });
     await store.start();
     for (const b of toBatches(data, 200)) await store.ingest(b);
-    process.kill(Number(readFileSync(join(dir, "clickhouse.pid"), "utf8")), "SIGKILL");
+    const pid = Number(readFileSync(join(dir, "clickhouse.pid"), "utf8"));
+    process.kill(pid, "SIGKILL");
     await store.shutdown();
-    await new Promise((r) => setTimeout(r, 500));
+    // Restart only once the killed server is gone: while the kernel still tears it down it
+    // holds the data directory's lock, and a new server on it exits at once (seen on a
+    // loaded box). A zombie has let go of everything.
+    await waitUntilGone(pid, 30_000);
     store = new ClickHouseStore({ url: start(), database: "durable" });
     await store.start();
     try {
