@@ -6,14 +6,15 @@
  * A request goes to the worker with the fewest in flight. The request's bytes move to the
  * worker (copied first when they share a buffer); the prepared columns move back. A worker
  * that dies fails only its own requests (their Pushes are acked RETRY) and is replaced.
+ * Workers that cannot even start (MAX_BOOT_FAILURES in a row) are given up: the pool then
+ * stages on the calling thread, slower but serving.
  */
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Logger } from "pino";
-import type { StageInput, StageOutcome } from "./stage.js";
-import { wholeBuffers } from "./stage.js";
+import { type StageInput, type StageOutcome, stageBatch, wholeBuffers } from "./stage.js";
 import type { StageReply, StageRequest } from "./stage-worker.js";
 
 interface Pending {
@@ -24,7 +25,12 @@ interface Pending {
 interface Slot {
   worker: Worker;
   pending: Map<number, Pending>;
+  /** It has answered at least once (it booted). */
+  served: boolean;
 }
+
+/** Workers that die in a row before answering once: then the pool stages inline. */
+const MAX_BOOT_FAILURES = 3;
 
 /** `ingest.stage_workers: auto`: one core stays with the main thread (and DuckDB's). */
 export function defaultStageWorkers(): number {
@@ -49,6 +55,8 @@ export class StagePool {
   private readonly slots: (Slot | undefined)[];
   private nextId = 1;
   private closed = false;
+  private bootFailures = 0;
+  private inline = false;
 
   constructor(
     size: number,
@@ -67,6 +75,7 @@ export class StagePool {
 
   run(input: StageInput): Promise<StageOutcome> {
     if (this.closed) return Promise.reject(new Error("TW_ERR_INGEST_STAGE: stage pool closed"));
+    if (this.inline) return Promise.resolve().then(() => stageBatch(input));
     const slot = this.pick();
     const id = this.nextId++;
     const { bytes } = input;
@@ -108,10 +117,11 @@ export class StagePool {
 
   private spawn(index: number): Slot {
     const worker = new Worker(this.file);
-    const slot: Slot = { worker, pending: new Map() };
+    const slot: Slot = { worker, pending: new Map(), served: false };
     this.slots[index] = slot;
     worker.on("message", (reply: StageReply) => {
       const p = slot.pending.get(reply.id);
+      slot.served = true;
       if (p === undefined) return;
       slot.pending.delete(reply.id);
       if ("error" in reply) p.reject(new Error(`TW_ERR_INGEST_STAGE: ${reply.error}`));
@@ -123,7 +133,19 @@ export class StagePool {
       dead = true;
       if (this.slots[index] === slot) this.slots[index] = undefined;
       if (this.closed) return;
-      this.logger.error({ worker: index, err: why }, "stage worker died; replacing it");
+      this.bootFailures = slot.served ? 0 : this.bootFailures + 1;
+      if (this.bootFailures >= MAX_BOOT_FAILURES && !this.inline) {
+        this.inline = true;
+        this.logger.error(
+          { file: this.file, err: why },
+          `stage workers died ${MAX_BOOT_FAILURES} times before answering once: staging on the main thread from now on (set ingest.stage_workers: 0 to choose this)`,
+        );
+      } else {
+        this.logger.error(
+          { worker: index, err: why },
+          "stage worker died; a new one takes its place",
+        );
+      }
       this.fail(slot, new Error(`TW_ERR_INGEST_STAGE: stage worker died: ${why}`));
     };
     worker.on("error", (err) => gone(err.message));

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import pino from "pino";
 import { afterAll, describe, expect, it } from "vitest";
 import { realisticBatch } from "../../../bench/wire/realistic-batch.js";
@@ -67,5 +70,34 @@ describe("StagePool", () => {
     await other.shutdown();
     await failed;
     await expect(other.run(input(encoded(8)))).rejects.toThrow(/stage pool closed/);
+  });
+
+  it("stages inline once workers keep dying before they answer", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tw-stage-"));
+    const broken = join(dir, "broken-worker.mjs");
+    writeFileSync(broken, 'throw new Error("cannot load");\n');
+    const logs: string[] = [];
+    const logger = pino({ level: "error" }, { write: (l: string) => logs.push(l) });
+    const bad = new StagePool(1, broken, logger);
+    try {
+      const outcomes: string[] = [];
+      for (let i = 0; i < 6; i++) {
+        outcomes.push(
+          await bad.run(input(encoded(10 + i))).then(
+            (o) => o.kind,
+            (e: Error) => e.message,
+          ),
+        );
+      }
+      // The first workers die (their requests fail, to be retried by the agent); then inline.
+      expect(outcomes.slice(-2)).toEqual(["staged", "staged"]);
+      expect(
+        outcomes.filter((o) => /stage worker died: .*cannot load/.test(o)).length,
+      ).toBeGreaterThan(0);
+      expect(logs.join("")).toMatch(/staging on the main thread from now on/);
+    } finally {
+      await bad.shutdown();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
