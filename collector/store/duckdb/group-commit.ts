@@ -4,6 +4,10 @@
  * item's promise only after that shared COMMIT. One commit's fixed costs (round trips, the
  * WAL write and fsync) are paid once per group instead of once per batch. When a group
  * fails, each of its items is retried alone, so one bad batch fails only its own caller.
+ *
+ * Under load (a commit ended moments ago) a commit that would start small waits a few
+ * milliseconds for more items (`linger`): fewer, larger commits cost less per row, and a
+ * busy collector's acks wait a little longer. An idle collector commits at once.
  */
 
 interface Waiting<T, R> {
@@ -21,17 +25,31 @@ export interface GroupCommitOptions<T, R> {
   rows: (item: T) => number;
   /** A group stops growing once it holds this many rows (a single item may exceed it). */
   maxRows: number;
+  /**
+   * Wait up to `ms` for `minRows` to be waiting before a commit starts, when the previous
+   * commit ended less than `busyMs` ago. Absent: never wait.
+   */
+  linger?: { minRows: number; ms: number; busyMs: number };
 }
 
 export class GroupCommitter<T, R> {
   private waiting: Waiting<T, R>[] = [];
+  private waitingRows = 0;
   private scheduled = false;
+  /** When the last commit ended (performance.now()); -Infinity before the first. */
+  private lastEnd = Number.NEGATIVE_INFINITY;
+  /** Ends a linger early (enough rows arrived). */
+  private wake: (() => void) | undefined;
 
   constructor(private readonly options: GroupCommitOptions<T, R>) {}
 
   submit(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.waiting.push({ item, resolve, reject });
+      this.waitingRows += this.options.rows(item);
+      if (this.wake !== undefined && this.waitingRows >= (this.options.linger?.minRows ?? 0)) {
+        this.wake();
+      }
       this.ensureScheduled();
     });
   }
@@ -44,6 +62,7 @@ export class GroupCommitter<T, R> {
       .catch((error: unknown) => {
         // The queue refused the task (e.g. the store closed): fail everyone still waiting.
         this.scheduled = false;
+        this.waitingRows = 0;
         for (const w of this.waiting.splice(0)) w.reject(error);
       });
   }
@@ -56,10 +75,29 @@ export class GroupCommitter<T, R> {
       if (n > 0 && rows > this.options.maxRows) break;
       n++;
     }
-    return this.waiting.splice(0, n);
+    const taken = this.waiting.splice(0, n);
+    for (const w of taken) this.waitingRows -= this.options.rows(w.item);
+    return taken;
+  }
+
+  /** Resolves once `linger.minRows` are waiting or `linger.ms` passed; at once when idle. */
+  private linger(): Promise<void> {
+    const l = this.options.linger;
+    if (l === undefined || this.waitingRows >= l.minRows) return Promise.resolve();
+    if (performance.now() - this.lastEnd > l.busyMs) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, l.ms);
+      this.wake = done;
+    });
   }
 
   private async run(): Promise<void> {
+    await this.linger();
     this.scheduled = false;
     const group = this.take();
     // Items that arrive from now on (or did not fit) go to the next commit.
@@ -67,6 +105,7 @@ export class GroupCommitter<T, R> {
     if (group.length === 0) return;
     try {
       const results = await this.options.commit(group.map((w) => w.item));
+      this.lastEnd = performance.now();
       for (let i = 0; i < group.length; i++) group[i].resolve(results[i]);
     } catch (error) {
       if (group.length === 1) {

@@ -2,7 +2,11 @@ import { describe, expect, it } from "vitest";
 import { GroupCommitter } from "../../../collector/store/duckdb/group-commit.js";
 
 /** A committer over a serial queue whose commits record their groups. */
-function harness(fail: (items: number[]) => boolean, maxRows = 100) {
+function harness(
+  fail: (items: number[]) => boolean,
+  maxRows = 100,
+  linger?: { minRows: number; ms: number; busyMs: number },
+) {
   const groups: number[][] = [];
   let queue: Promise<unknown> = Promise.resolve();
   const committer = new GroupCommitter<number, string>({
@@ -19,6 +23,7 @@ function harness(fail: (items: number[]) => boolean, maxRows = 100) {
     },
     rows: (i) => i,
     maxRows,
+    ...(linger === undefined ? {} : { linger }),
   });
   return { committer, groups };
 }
@@ -59,5 +64,26 @@ describe("GroupCommitter", () => {
       maxRows: 10,
     });
     await expect(committer.submit(1)).rejects.toThrow("closed");
+  });
+
+  it("under load, waits for more rows before a small commit; when idle, commits at once", async () => {
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    // A linger longer than the test's timeout: a wait that should not happen fails the test.
+    const forever = 120_000;
+    const busy = harness(() => false, 100, { minRows: 10, ms: forever, busyMs: 10_000 });
+    await busy.committer.submit(1); // idle: at once
+    const late = [busy.committer.submit(2)];
+    await sleep(20);
+    late.push(busy.committer.submit(3));
+    await sleep(20);
+    late.push(busy.committer.submit(8)); // 13 rows ≥ 10: the commit starts now
+    await Promise.all(late);
+    expect(busy.groups).toEqual([[1], [2, 3, 8]]);
+
+    const idle = harness(() => false, 100, { minRows: 10, ms: forever, busyMs: 20 });
+    await idle.committer.submit(1);
+    await sleep(60); // longer than busyMs: idle again
+    await idle.committer.submit(2);
+    expect(idle.groups).toEqual([[1], [2]]);
   });
 });
