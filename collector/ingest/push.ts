@@ -105,11 +105,11 @@ export async function handlePush(
     latestStartS: Math.floor(nowMs / 1000) + FUTURE_SKEW_S,
     prepared: d.store.ingestPrepared !== undefined,
   };
-  const retry = (message: string, cause?: unknown): PushOutcome => {
+  const retry = (message: string, what: string, cause?: unknown): PushOutcome => {
     d.metrics.batches.inc({ status: "retry" });
     d.logger.error(
       { agent: meta.agentId, seq: meta.sequence, err: message, cause: String(cause) },
-      "store commit failed",
+      what,
     );
     return { ok: true, ack: ack(meta, AckStatus.ACK_STATUS_RETRY, message) };
   };
@@ -117,10 +117,12 @@ export async function handlePush(
   try {
     staged = await (d.stage ?? stageBatch)(input);
   } catch (err) {
-    return retry((err as Error).message);
+    return retry((err as Error).message, "batch staging failed");
   }
   if (staged.kind === "rejected") return rejected(meta, staged.message);
-  if (staged.kind === "failed") return retry(`TW_ERR_INGEST_STORE: ${staged.message}`);
+  if (staged.kind === "failed") {
+    return retry(`TW_ERR_INGEST_STORE: ${staged.message}`, "store refused the batch");
+  }
   const t0 = performance.now();
   let result: Awaited<ReturnType<Store["ingest"]>>;
   try {
@@ -129,7 +131,8 @@ export async function handlePush(
       ? (d.store.ingestPrepared as NonNullable<Store["ingestPrepared"]>)(batch.value)
       : d.store.ingest(batch.value));
   } catch (err) {
-    return retry(`TW_ERR_INGEST_STORE: ${(err as Error).message}`, (err as Error).cause);
+    const message = `TW_ERR_INGEST_STORE: ${(err as Error).message}`;
+    return retry(message, "store commit failed", (err as Error).cause);
   }
   d.metrics.commitSeconds.observe((performance.now() - t0) / 1000);
   d.afterCommit();
