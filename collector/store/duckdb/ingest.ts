@@ -89,24 +89,19 @@ export async function commitGroup(
   }
 }
 
-async function commitLabelled(
-  ctx: CommitContext,
-  group: readonly Prepared[],
-  marks: { lines: Marks; readings: Marks },
-): Promise<IngestResult[]> {
-  const { driver, connection: c, nowMs, catalog } = ctx;
+/** Each row's label ids and the commit's first-occurrence dedupe (before any stored row). */
+function dedupeSides(catalog: Catalog, group: readonly Prepared[]) {
   const lineRows = group.map((p) => p.lines);
   const readingRows = group.map((p) => p.readings.readings);
   const lineIds = lineRows.map((r) => resolveRows(catalog.lines, r.labels));
   const readingIds = readingRows.map((r) => resolveRows(catalog.readings, r.labels));
   const tokenIds = group.map((p) => resolveRows(catalog.tokens, p.readings.tokenLabels));
-  const project = projectRows;
-  const lineGpu = lineIds.map((ids) => project(catalog.lines, LINE_GPU, ids));
-  const readingGpu = readingIds.map((ids) => project(catalog.readings, READING_GPU, ids));
+  const lineGpu = lineIds.map((ids) => projectRows(catalog.lines, LINE_GPU, ids));
+  const readingGpu = readingIds.map((ids) => projectRows(catalog.readings, READING_GPU, ids));
   const lines: DedupeSide = {
     rows: lineRows,
     keep: firstOccurrences(
-      lineIds.map((ids) => project(catalog.lines, LINE_SERIES, ids)),
+      lineIds.map((ids) => projectRows(catalog.lines, LINE_SERIES, ids)),
       lineRows,
     ),
     gpu: lineGpu,
@@ -122,9 +117,28 @@ async function commitLabelled(
     labelColumns: READINGS.layout.labels,
     stage: "stage_reading_keys",
   };
+  return { lineIds, readingIds, tokenIds, lines, readings };
+}
+
+async function commitLabelled(
+  ctx: CommitContext,
+  group: readonly Prepared[],
+  marks: { lines: Marks; readings: Marks },
+): Promise<IngestResult[]> {
+  const { driver, connection: c, nowMs, catalog } = ctx;
+  // BEGIN runs on DuckDB's thread while this one works out label ids and the dedupe.
+  const beginning = c.runAndReadAll("BEGIN TRANSACTION; SELECT nextval('ingest_ids')");
+  let sides: ReturnType<typeof dedupeSides>;
+  try {
+    sides = dedupeSides(catalog, group);
+  } catch (error) {
+    await beginning.then(() => c.run("ROLLBACK")).catch(() => undefined);
+    throw error;
+  }
+  const { lineIds, readingIds, tokenIds, lines, readings } = sides;
   // Stage tables are empty between commits: each commit clears what it staged before
   // COMMIT (and a rollback restores them empty), so no round trip is spent clearing them.
-  const begin = await c.runAndReadAll("BEGIN TRANSACTION; SELECT nextval('ingest_ids')");
+  const begin = await beginning;
   try {
     const id = Number(begin.getRowsJS()[0][0]);
     const looked = await dropStored(driver, c, lines, readings, marks);
@@ -141,7 +155,7 @@ async function commitLabelled(
         ];
         const facts = factColumns(p.lines, LINES.layout, lineIds[b]);
         appendColumns(driver, a, [...compact(facts, lines.keep[b], n), ...extra], n);
-        rollup.add(p.lines, lines.keep[b], project(catalog.lines, LINE_ROLLUP, lineIds[b]));
+        rollup.add(p.lines, lines.keep[b], projectRows(catalog.lines, LINE_ROLLUP, lineIds[b]));
       });
     });
     await withAppender(c, READINGS.facts, (a) => {
