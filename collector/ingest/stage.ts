@@ -67,14 +67,14 @@ export function stageBatch(input: StageInput): StageOutcome {
   const verdict = checkReadings(readings, input.maxStringLength);
   const where = readingSite(site);
   const ids = { agentId: input.agentId, bootId: input.bootId, seq: input.seq };
-  const staged = { kind: "staged", rejected: checked.rejected, readingsRejected: verdict.rejected };
+  const verdicts = { rejected: checked.rejected, readingsRejected: verdict.rejected };
   if (!input.prepared) {
     const value = {
       ...ids,
       lines: linesFromColumns(lines, checked.keep),
       readings: readingRows(input.agentId, readings, verdict.keep, where),
     };
-    return { ...staged, kind: "staged", batch: { form: "objects", value } };
+    return { kind: "staged", ...verdicts, batch: { form: "objects", value } };
   }
   try {
     const value = prepare({
@@ -84,7 +84,7 @@ export function stageBatch(input: StageInput): StageOutcome {
       kept: checked.valid,
       readings: { rows: readings, keep: verdict.keep, site: where },
     });
-    return { ...staged, kind: "staged", batch: { form: "prepared", value } };
+    return { kind: "staged", ...verdicts, batch: { form: "prepared", value } };
   } catch (err) {
     return { kind: "failed", message: (err as Error).message };
   }
