@@ -128,7 +128,7 @@ export async function handlePush(
   try {
     const { batch } = staged;
     result = await (batch.form === "prepared"
-      ? (d.store.ingestPrepared as NonNullable<Store["ingestPrepared"]>)(batch.value)
+      ? d.store.ingestPrepared!(batch.value)
       : d.store.ingest(batch.value));
   } catch (err) {
     const message = `TW_ERR_INGEST_STORE: ${(err as Error).message}`;

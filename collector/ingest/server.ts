@@ -79,8 +79,7 @@ export class GrpcReceiver implements Component {
     });
     const afterCommit = faultAfterCommit();
     this.stages = this.startStages();
-    const stages = this.stages;
-    const stage = stages === undefined ? undefined : stages.run.bind(stages);
+    const stage = this.stages?.run.bind(this.stages);
     server.addService(collectorService, {
       push: (call: ServerUnaryCall<Uint8Array, AckMessage>, cb: sendUnaryData<AckMessage>) => {
         const who = auth.authenticate(call.metadata, call.getAuthContext());

@@ -69,10 +69,6 @@ export class StagePool {
     for (let i = 0; i < size; i++) this.spawn(i);
   }
 
-  get size(): number {
-    return this.slots.length;
-  }
-
   run(input: StageInput): Promise<StageOutcome> {
     if (this.closed) return Promise.reject(new Error("TW_ERR_INGEST_STAGE: stage pool closed"));
     if (this.inline) return Promise.resolve().then(() => stageBatch(input));

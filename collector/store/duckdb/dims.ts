@@ -85,7 +85,7 @@ export class DimTable {
     for (const row of result.getRowsJS()) {
       const id = Number(row[0]);
       const tuple = row.slice(1).map((v) => intern(String(v)));
-      this.add(this.keyOf(columnsOf(tuple), 0), id, tuple);
+      this.add(this.keys.key(columnsOf(tuple), 0), id, tuple);
       if (id >= this.nextId) this.nextId = id + 1;
     }
     this.committed = this.nextId;
@@ -97,15 +97,11 @@ export class DimTable {
     for (const p of this.projections) p.assign(id, tuple);
   }
 
-  private keyOf(columns: readonly (readonly string[])[], row: number): string {
-    return this.keys.key(columns, row);
-  }
-
   /** The id of each row's tuple; `columns` are the label columns in label order. */
   resolve(columns: readonly (readonly string[])[], n: number): Int32Array {
     const out = new Int32Array(n);
     for (let r = 0; r < n; r++) {
-      const key = this.keyOf(columns, r);
+      const key = this.keys.key(columns, r);
       let id = this.ids.get(key);
       if (id === undefined) {
         id = this.nextId++;
@@ -144,7 +140,7 @@ export class DimTable {
   rollback(): void {
     for (const id of this.pendingIds) {
       const tuple = this.tuples[id] as string[];
-      this.ids.delete(this.keyOf(columnsOf(tuple), 0));
+      this.ids.delete(this.keys.key(columnsOf(tuple), 0));
       this.tuples[id] = undefined;
     }
     this.pendingIds = [];

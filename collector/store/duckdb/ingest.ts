@@ -49,16 +49,25 @@ const LINE_KEY_COLUMNS = [
 /** stage_reading_keys: agent_id, window_start, gpu_uuid. */
 const READING_KEY_COLUMNS = [0, 1, 3];
 
-/** Each row's label id in `table`; each distinct tuple is looked up once. */
-function resolveRows(table: DimTable, labels: LabelTuples): Int32Array {
-  return perRow(labels, table.resolve(labels.values, labels.count));
+/** A batch's label ids in one table: per distinct tuple, and spread to the rows. */
+interface Resolved {
+  labels: LabelTuples;
+  tupleIds: Int32Array;
+  rowIds: Int32Array;
 }
 
-/** Per row, projection `p` of its label id. */
-function projectRows(table: DimTable, p: number, ids: Int32Array): Int32Array {
-  const out = new Int32Array(ids.length);
-  for (let r = 0; r < ids.length; r++) out[r] = table.project(p, ids[r]);
-  return out;
+/** Looks up each distinct tuple of `labels` once. */
+function resolveRows(table: DimTable, labels: LabelTuples): Resolved {
+  const tupleIds = table.resolve(labels.values, labels.count);
+  return { labels, tupleIds, rowIds: perRow(labels, tupleIds) };
+}
+
+/** Per row, projection `p` of its label id (projected once per tuple). */
+function projectRows(table: DimTable, p: number, ids: Resolved): Int32Array {
+  return perRow(
+    ids.labels,
+    ids.tupleIds.map((id) => table.project(p, id)),
+  );
 }
 
 /** Fact columns (schema.ts factColumns order) of `rows` with their label ids. */
@@ -95,7 +104,7 @@ function dedupeSides(catalog: Catalog, group: readonly Prepared[]) {
   const readingRows = group.map((p) => p.readings.readings);
   const lineIds = lineRows.map((r) => resolveRows(catalog.lines, r.labels));
   const readingIds = readingRows.map((r) => resolveRows(catalog.readings, r.labels));
-  const tokenIds = group.map((p) => resolveRows(catalog.tokens, p.readings.tokenLabels));
+  const tokenIds = group.map((p) => resolveRows(catalog.tokens, p.readings.tokenLabels).rowIds);
   const lineGpu = lineIds.map((ids) => projectRows(catalog.lines, LINE_GPU, ids));
   const readingGpu = readingIds.map((ids) => projectRows(catalog.readings, READING_GPU, ids));
   const lines: DedupeSide = {
@@ -153,7 +162,7 @@ async function commitLabelled(
           { type: "BIGINT", values: filled(n, id) },
           { type: "TIMESTAMP", values: filled(n, nowMs * 1000) },
         ];
-        const facts = factColumns(p.lines, LINES.layout, lineIds[b]);
+        const facts = factColumns(p.lines, LINES.layout, lineIds[b].rowIds);
         appendColumns(driver, a, [...compact(facts, lines.keep[b], n), ...extra], n);
         rollup.add(p.lines, lines.keep[b], projectRows(catalog.lines, LINE_ROLLUP, lineIds[b]));
       });
@@ -161,7 +170,7 @@ async function commitLabelled(
     await withAppender(c, READINGS.facts, (a) => {
       group.forEach((p, b) => {
         const n = readingsInserted[b];
-        const facts = factColumns(p.readings.readings, READINGS.layout, readingIds[b]);
+        const facts = factColumns(p.readings.readings, READINGS.layout, readingIds[b].rowIds);
         const cols = compact(facts, readings.keep[b], n);
         appendColumns(driver, a, [...cols, { type: "BIGINT", values: filled(n, id) }], n);
       });
@@ -173,7 +182,7 @@ async function commitLabelled(
         const rdim = new Int32Array(tokenCount);
         for (let k = 0; k < tokenCount; k++) {
           keep[k] = readings.keep[b][owner[k]];
-          rdim[k] = readingIds[b][owner[k]];
+          rdim[k] = readingIds[b].rowIds[owner[k]];
         }
         const n = count(keep);
         const facts: Column[] = [
