@@ -100,6 +100,42 @@ describe("DuckDbStore ingest", () => {
     expect(agent).toMatchObject({ bootId: "b2", lastSeq: 1, gaps: [] });
   });
 
+  it("updates several stored agents and adds a new one in one commit; a reopen reads them back", async () => {
+    const l = data.lines;
+    await store.ingest(batchOf(l.slice(0, 10), 1, "a"));
+    await store.ingest({ ...batchOf(l.slice(10, 20), 1, "b"), site: { metro: "fra" } });
+    // Arriving together while a commit runs: b's, c's and a's batches share the next commit.
+    const results = await Promise.all([
+      store.ingest(batchOf(l.slice(20, 30), 2, "a")),
+      store.ingest(batchOf(l.slice(30, 40), 4, "b")),
+      store.ingest(batchOf(l.slice(40, 45), 1, "c")),
+      store.ingest(batchOf(l.slice(45, 50), 3, "a")),
+    ]);
+    expect(results.map((r) => r.inserted)).toEqual([10, 10, 5, 5]);
+    const expected = [
+      { agentId: "a", bootId: "b1", lastSeq: 3, batches: 3, lines: 25, gaps: [] },
+      {
+        agentId: "b",
+        bootId: "b1",
+        lastSeq: 4,
+        batches: 2,
+        lines: 20,
+        gaps: [{ fromSeq: 2, toSeq: 3 }],
+        site: { metro: "fra" },
+      },
+      { agentId: "c", bootId: "b1", lastSeq: 1, batches: 1, lines: 5, gaps: [] },
+    ];
+    expect(await store.agents()).toMatchObject(expected);
+    await store.shutdown();
+    store = new DuckDbStore({ path: join(dir, "tw.duckdb") });
+    await store.start();
+    expect(await store.agents()).toMatchObject(expected);
+    // The reopened book continues from the stored rows: b's batch 2 closes part of its gap.
+    await store.ingest(batchOf(l.slice(50, 55), 2, "b"));
+    const b = (await store.agents()).find((x) => x.agentId === "b");
+    expect(b).toMatchObject({ batches: 3, lines: 25, gaps: [{ fromSeq: 3, toSeq: 3 }] });
+  });
+
   it("stores readings and their token counts once", async () => {
     const batches = toBatches(data, 1000);
     let readings = 0;
