@@ -24,7 +24,7 @@ import type { Prepared } from "./prepare.js";
 import { RollupDelta } from "./rollup.js";
 import type { RollupCompactor } from "./rollup-cells.js";
 import { LINE_COLUMNS, LINES, READINGS, type SplitLayout, TOKENS } from "./schema.js";
-import { type Columnar, numeric } from "./to-columns.js";
+import { type Columnar, numeric, TOKEN_NUMBERS, TOKEN_START } from "./to-columns.js";
 
 export interface CommitContext {
   driver: Driver;
@@ -186,10 +186,10 @@ async function commitLabelled(
         }
         const n = count(keep);
         const facts: Column[] = [
-          tokens[1] as Column,
+          tokens[TOKEN_START] as Column,
           { type: "INTEGER", values: rdim },
           { type: "INTEGER", values: tokenIds[b] },
-          ...(tokens.slice(5) as Column[]),
+          ...TOKEN_NUMBERS.map((i) => tokens[i] as Column),
         ];
         appendColumns(driver, a, compact(facts, keep, n), n);
       });

@@ -51,12 +51,6 @@ import { SCHEMA_VERSION, schemaSql, stagingSql } from "./schema.js";
 import { makeScratchDir } from "./scratch.js";
 
 /**
- * DuckDB settings of a writable store. The WAL is checkpointed into the file once it holds
- * this much: a checkpoint rewrites whole row groups, so a larger threshold means fewer
- * rewrites per line (measured in docs/collector-store.md) at the price of a longer WAL replay
- * after a crash. Insertion order is kept (a query may rely on it); it does not slow appends.
- */
-/**
  * Under load, a commit that would hold fewer rows waits up to 8 ms for more (group-commit.ts):
  * fewer fsyncs and round trips per row. On 2 cores with 5,000-line batches, 8 in flight, five
  * interleaved pairs gave medians of 230k, 224k, 231k, 237k, 234k lines/s against 229k, 218k,
@@ -64,6 +58,12 @@ import { makeScratchDir } from "./scratch.js";
  */
 const GROUP_LINGER = { minRows: 25_000, ms: 8, busyMs: 50 };
 
+/**
+ * DuckDB settings of a writable store. The WAL is checkpointed into the file once it holds
+ * this much: a checkpoint rewrites whole row groups, so a larger threshold means fewer
+ * rewrites per line (measured in docs/collector-store.md) at the price of a longer WAL replay
+ * after a crash. Insertion order is kept (a query may rely on it); it does not slow appends.
+ */
 const WRITE_SETTINGS = { checkpoint_threshold: "256MB" };
 
 /** A commit stops taking more waiting batches once it holds this many lines. */
@@ -192,28 +192,26 @@ export class DuckDbStore implements Store {
 
   /** Validates now (a bad batch never reaches a transaction), commits with others waiting. */
   ingest(batch: IngestBatch | IngestColumnsBatch): Promise<IngestResult> {
-    if (this.closed) {
-      return Promise.reject(
-        new StoreError("TW_ERR_STORE_CLOSED", "store was shut down", { path: this.path }),
-      );
-    }
+    if (this.closed) return this.refuseClosed();
     let prepared: Prepared;
     try {
       prepared = prepare(batch);
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.committer.submit(prepared);
+    return this.ingestPrepared(prepared);
   }
 
   /** `ingest` of a batch `prepare` (prepare.ts) already converted, e.g. in a stage worker. */
   ingestPrepared(batch: Prepared): Promise<IngestResult> {
-    if (this.closed) {
-      return Promise.reject(
-        new StoreError("TW_ERR_STORE_CLOSED", "store was shut down", { path: this.path }),
-      );
-    }
+    if (this.closed) return this.refuseClosed();
     return this.committer.submit(batch);
+  }
+
+  private refuseClosed(): Promise<never> {
+    return Promise.reject(
+      new StoreError("TW_ERR_STORE_CLOSED", "store was shut down", { path: this.path }),
+    );
   }
 
   private async commit(group: Prepared[]): Promise<IngestResult[]> {
@@ -297,11 +295,7 @@ export class DuckDbStore implements Store {
 
   /** On the read connection: may run while ingest or the previous chunk's write commits. */
   readReadingChunk(range: TimeRangeS): Promise<ReadingChunk> {
-    if (this.closed) {
-      return Promise.reject(
-        new StoreError("TW_ERR_STORE_CLOSED", "store was shut down", { path: this.path }),
-      );
-    }
+    if (this.closed) return this.refuseClosed();
     return this.readSerial((c) => rp.readReadingChunk(c, range));
   }
 

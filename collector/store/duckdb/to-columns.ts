@@ -153,8 +153,19 @@ export interface ReadingColumns {
   owner: Int32Array;
 }
 
+const tokenAt = (name: string) => CONTRIBUTION_COLUMNS.findIndex((c) => c.name === name);
 /** CONTRIBUTION_COLUMNS indices of a token row's labels (token_dims: workload, tenant). */
-export const TOKEN_LABELS = [3, 4];
+export const TOKEN_LABELS = ["workload", "tenant"].map(tokenAt);
+/** CONTRIBUTION_COLUMNS indices of a token row's window start and its numbers. */
+export const TOKEN_START = tokenAt("window_start");
+export const TOKEN_NUMBERS = [
+  "prompt_tokens",
+  "cached_tokens",
+  "generation_tokens",
+  "requests",
+].map(tokenAt);
+/** A token row's agent and GPU are its reading's: not carried per row. */
+const TOKEN_FROM_READING = ["agent_id", "gpu_uuid"].map(tokenAt);
 
 export function readingsToColumns(readings: readonly GpuReadingRow[]): ReadingColumns {
   const n = readings.length;
@@ -186,9 +197,7 @@ export function readingsToColumns(readings: readonly GpuReadingRow[]): ReadingCo
     }
   }
   const tokens = withTuples(t, TOKEN_LABELS, tokenCount);
-  // Agent and GPU are the owning reading's: not carried per token row.
-  tokens.columns[0] = undefined;
-  tokens.columns[2] = undefined;
+  for (const i of TOKEN_FROM_READING) tokens.columns[i] = undefined;
   return {
     readings: { ...withTuples(columns, READINGS.layout.labels, n), rowCount: n, timeUs },
     tokens: tokens.columns,

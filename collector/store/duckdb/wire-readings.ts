@@ -8,8 +8,8 @@
 import type { WireReadings } from "../types.js";
 import type { Column } from "./chunk-writer.js";
 import { tuplesOf } from "./label-tuples.js";
-import { READING_COLUMNS, READINGS } from "./schema.js";
-import type { ReadingColumns } from "./to-columns.js";
+import { CONTRIBUTION_COLUMNS, READING_COLUMNS, READINGS } from "./schema.js";
+import { type ReadingColumns, TOKEN_NUMBERS, TOKEN_START } from "./to-columns.js";
 
 const col = (name: string) => READING_COLUMNS.findIndex((c) => c.name === name);
 const NUMBER_AT = [
@@ -113,14 +113,11 @@ export function wireReadingsToColumns(agentId: string, readings: WireReadings): 
   NUMBER_AT.forEach((at, i) => {
     columns[at] = { type: "DOUBLE", values: nums[i] };
   });
-  const tokens: (Column | undefined)[] = [
-    undefined,
-    { type: "TIMESTAMP", values: tStart },
-    undefined,
-    undefined,
-    undefined,
-    ...tNums.map((values): Column => ({ type: "DOUBLE", values })),
-  ];
+  const tokens = new Array<Column | undefined>(CONTRIBUTION_COLUMNS.length).fill(undefined);
+  tokens[TOKEN_START] = { type: "TIMESTAMP", values: tStart };
+  TOKEN_NUMBERS.forEach((at, i) => {
+    tokens[at] = { type: "DOUBLE", values: tNums[i] };
+  });
   return {
     readings: { columns, labels, rowCount: n, timeUs },
     tokens,
