@@ -93,7 +93,7 @@ export function stageBatch(input: StageInput): StageOutcome {
 /** The typed-array buffers of an outcome that can move to another thread without a copy. */
 export function transferables(outcome: StageOutcome): ArrayBuffer[] {
   if (outcome.kind !== "staged" || outcome.batch.form !== "prepared") return [];
-  const { lines, readings } = outcome.batch.value;
+  const { lines, readings, tokenLine } = outcome.batch.value;
   const views: ArrayBufferView[] = [];
   const add = (v: ArrayBufferView | undefined) => {
     if (v !== undefined) views.push(v);
@@ -103,6 +103,7 @@ export function transferables(outcome: StageOutcome): ArrayBuffer[] {
   }
   for (const v of [lines.timeUs, lines.labels.of, readings.readings.timeUs]) add(v);
   for (const v of [readings.readings.labels.of, readings.tokenLabels.of, readings.owner]) add(v);
+  add(tokenLine);
   return wholeBuffers(views);
 }
 

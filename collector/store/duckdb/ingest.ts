@@ -6,7 +6,8 @@
  *      rows for the few rows that could be stored (per-agent high-water marks, marks.ts);
  *   2. append the remaining rows as facts (numbers and label ids) into line_facts,
  *      reading_facts and token_facts (token rows go with their reading: stored iff it is
- *      inserted);
+ *      inserted; in the fact of the line that repeats them when it is inserted too,
+ *      `placeTokens`);
  *   3. append the JS-summed rollup delta of exactly those lines (rollup.ts), store the
  *      agents' sequence state (agents.ts), and COMMIT. DuckDB writes and fsyncs its WAL at COMMIT, so
  *      when the promise resolves the rows survive a process kill (test: store/durability).
@@ -77,6 +78,35 @@ function factColumns(rows: Columnar, at: SplitLayout, ids: Int32Array): Column[]
     { type: "INTEGER", values: ids },
     ...at.numbers.map((i) => numeric(rows, i)),
   ];
+}
+
+/**
+ * Where a batch's token rows go. A token row is stored iff its reading is inserted (token
+ * rows go with their reading); in its carrying line's fact (TOKEN_RDIM = the reading's label
+ * id) when that line is inserted in the same commit, else as a token fact. So each stored
+ * reading's token rows are stored once, whichever of its lines were duplicates.
+ */
+function placeTokens(
+  p: Prepared,
+  lineKeep: Uint8Array,
+  readingKeep: Uint8Array,
+  readingRdim: Int32Array,
+): { lineRdim: Int32Array; keep: Uint8Array; rdim: Int32Array } {
+  const { owner, tokenCount } = p.readings;
+  const lineRdim = new Int32Array(p.lines.rowCount).fill(-1);
+  const keep = new Uint8Array(tokenCount);
+  const rdim = new Int32Array(tokenCount);
+  for (let k = 0; k < tokenCount; k++) {
+    const o = owner[k];
+    if (readingKeep[o] !== 1) continue;
+    const line = p.tokenLine[k];
+    if (line >= 0 && lineKeep[line] === 1) lineRdim[line] = readingRdim[o];
+    else {
+      keep[k] = 1;
+      rdim[k] = readingRdim[o];
+    }
+  }
+  return { lineRdim, keep, rdim };
 }
 
 function filled(n: number, value: number): Float64Array {
@@ -155,6 +185,9 @@ async function commitLabelled(
     const readingsInserted = readings.keep.map(count);
     const rollup = new RollupDelta((g) => catalog.lines.projections[LINE_ROLLUP].values[g]);
     await catalog.writePending(driver, c);
+    const tokens = group.map((p, b) =>
+      placeTokens(p, lines.keep[b], readings.keep[b], readingIds[b].rowIds),
+    );
     await withAppender(c, LINES.facts, (a) => {
       group.forEach((p, b) => {
         const n = inserted[b];
@@ -162,8 +195,10 @@ async function commitLabelled(
           { type: "BIGINT", values: filled(n, id) },
           { type: "TIMESTAMP", values: filled(n, nowMs * 1000) },
         ];
-        const facts = factColumns(p.lines, LINES.layout, lineIds[b].rowIds);
-        appendColumns(driver, a, [...compact(facts, lines.keep[b], n), ...extra], n);
+        const keep = lines.keep[b];
+        const facts = compact(factColumns(p.lines, LINES.layout, lineIds[b].rowIds), keep, n);
+        const carried = compact([{ type: "INTEGER", values: tokens[b].lineRdim }], keep, n);
+        appendColumns(driver, a, [...facts, ...extra, ...carried], n);
         rollup.add(p.lines, lines.keep[b], projectRows(catalog.lines, LINE_ROLLUP, lineIds[b]));
       });
     });
@@ -177,19 +212,13 @@ async function commitLabelled(
     });
     await withAppender(c, TOKENS.facts, (a) => {
       group.forEach((p, b) => {
-        const { owner, tokens, tokenCount } = p.readings;
-        const keep = new Uint8Array(tokenCount);
-        const rdim = new Int32Array(tokenCount);
-        for (let k = 0; k < tokenCount; k++) {
-          keep[k] = readings.keep[b][owner[k]];
-          rdim[k] = readingIds[b].rowIds[owner[k]];
-        }
+        const { keep, rdim } = tokens[b];
         const n = count(keep);
         const facts: Column[] = [
-          tokens[TOKEN_START] as Column,
+          p.readings.tokens[TOKEN_START] as Column,
           { type: "INTEGER", values: rdim },
           { type: "INTEGER", values: tokenIds[b] },
-          ...TOKEN_NUMBERS.map((i) => tokens[i] as Column),
+          ...TOKEN_NUMBERS.map((i) => p.readings.tokens[i] as Column),
         ];
         appendColumns(driver, a, compact(facts, keep, n), n);
       });

@@ -2,12 +2,22 @@
  * Upgrades a store file written by an older tokenwatt, in one transaction (a failure leaves
  * the file as it was). Version 1 kept usage lines, readings and token rows as wide tables of
  * labels; version 2 splits each into facts and label tuples (schema.ts SplitTable), with
- * views under the old names. Ids are assigned densely from 0, as ingest assigns them.
+ * views under the old names; version 3 lets a usage line carry its token row (schema.ts
+ * TOKEN_RDIM): the lines of an older file carry none, their token rows stay in token_facts.
+ * Ids are assigned densely from 0, as ingest assigns them.
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { StoreError } from "../errors.js";
 import { sqlIdent } from "./driver.js";
-import { LINES, READINGS, SCHEMA_VERSION, type SplitTable, splitDdl, TOKENS } from "./schema.js";
+import {
+  LINES,
+  READINGS,
+  SCHEMA_VERSION,
+  type SplitTable,
+  splitDdl,
+  TOKEN_RDIM,
+  TOKENS,
+} from "./schema.js";
 
 /** The file's schema version; null for a new file. */
 async function versionOf(c: DuckDBConnection): Promise<number | null> {
@@ -21,7 +31,9 @@ async function versionOf(c: DuckDBConnection): Promise<number | null> {
 
 function splitInto(t: SplitTable, old: string): string[] {
   const labels = t.labels.map(sqlIdent);
-  const facts = t.factColumns.map((c) => (c.name === t.id ? `d.${t.id}` : `o.${sqlIdent(c.name)}`));
+  const facts = t.factColumns.map((c) =>
+    c.name === t.id ? `d.${t.id}` : c.name === TOKEN_RDIM ? "-1" : `o.${sqlIdent(c.name)}`,
+  );
   return [
     `INSERT INTO ${t.dims} SELECT CAST(row_number() OVER () - 1 AS INTEGER), *
 FROM (SELECT DISTINCT ${labels.join(", ")} FROM ${old})`,
@@ -30,7 +42,8 @@ JOIN ${t.dims} d ON ${labels.map((l) => `d.${l} = o.${l}`).join(" AND ")}`,
   ];
 }
 
-function v1ToV2(): string[] {
+/** Version 1 → the current layout (splitDdl creates the tables as they are now). */
+function fromV1(): string[] {
   const old = (t: SplitTable) => `${t.view}_v1`;
   return [
     ...[LINES, READINGS, TOKENS].map((t) => `ALTER TABLE ${t.view} RENAME TO ${old(t)}`),
@@ -50,7 +63,16 @@ JOIN (SELECT f.window_start, f.rdim_id, rd.agent_id, rd.gpu_uuid FROM ${READINGS
     // Version 2 appends rollup deltas (no key to upsert on) and sums them in a view.
     "CREATE TABLE rollup_cells AS SELECT * FROM rollup_hourly",
     "DROP TABLE rollup_hourly",
-    "UPDATE schema_info SET version = 2",
+    `UPDATE schema_info SET version = ${SCHEMA_VERSION}`,
+  ];
+}
+
+/** Version 2 → 3: the lines stored so far carry no token row. */
+function fromV2(): string[] {
+  return [
+    `ALTER TABLE ${LINES.facts} ADD COLUMN ${TOKEN_RDIM} INTEGER DEFAULT -1`,
+    `ALTER TABLE ${LINES.facts} ALTER COLUMN ${TOKEN_RDIM} SET NOT NULL`,
+    `UPDATE schema_info SET version = ${SCHEMA_VERSION}`,
   ];
 }
 
@@ -67,7 +89,7 @@ export async function migrate(c: DuckDBConnection, path: string): Promise<void> 
   }
   await c.run("BEGIN TRANSACTION");
   try {
-    for (const sql of v1ToV2()) await c.run(sql);
+    for (const sql of version === 1 ? fromV1() : fromV2()) await c.run(sql);
     await c.run("COMMIT");
   } catch (cause) {
     await c.run("ROLLBACK").catch(() => undefined);

@@ -12,6 +12,7 @@ import {
   type ReadingColumns,
   readingsToColumns,
 } from "./to-columns.js";
+import { tokenCarriers } from "./token-carriers.js";
 import { wireLinesToColumns } from "./wire-columns.js";
 import { wireReadingsToColumns } from "./wire-readings.js";
 
@@ -20,6 +21,8 @@ export interface Prepared {
   batch: Omit<IngestBatch, "lines" | "readings">;
   lines: Columnar;
   readings: ReadingColumns;
+  /** Per token row, the line that carries it (token-carriers.ts), or -1. */
+  tokenLine: Int32Array;
 }
 
 /** Validates and converts a batch; throws TW_ERR_STORE_BATCH for a malformed one. */
@@ -33,15 +36,18 @@ export function prepare(batch: IngestBatch | IngestColumnsBatch): Prepared {
   }
   const { agentId, bootId, seq, site } = batch;
   try {
-    return {
-      // Only the identity: the rows go as columns (a prepared batch may cross threads).
-      batch: { agentId, bootId, seq, ...(site === undefined ? {} : { site }) },
-      ...("keep" in batch
+    const rows =
+      "keep" in batch
         ? {
             lines: wireLinesToColumns(batch.lines, batch.keep, batch.kept),
             readings: wireReadingsToColumns(agentId, batch.readings),
           }
-        : { lines: linesToColumns(batch.lines), readings: readingsToColumns(batch.readings) }),
+        : { lines: linesToColumns(batch.lines), readings: readingsToColumns(batch.readings) };
+    return {
+      // Only the identity: the rows go as columns (a prepared batch may cross threads).
+      batch: { agentId, bootId, seq, ...(site === undefined ? {} : { site }) },
+      ...rows,
+      tokenLine: tokenCarriers(rows.lines, rows.readings),
     };
   } catch (cause) {
     if (cause instanceof StoreError) {

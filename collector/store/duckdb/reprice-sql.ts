@@ -8,7 +8,15 @@
 import { LANES } from "../../../kernel/src/usage-line.js";
 import { sqlIdent, sqlString } from "./driver.js";
 import { timestampLiteral } from "./ingest-sql.js";
-import { LINES, READINGS, ROLLUP_KEY, ROLLUP_LABELS, ROLLUP_MEASURES, TOKENS } from "./schema.js";
+import {
+  LINES,
+  READINGS,
+  ROLLUP_KEY,
+  ROLLUP_LABELS,
+  ROLLUP_MEASURES,
+  TOKEN_RDIM,
+  TOKENS,
+} from "./schema.js";
 
 /** Numeric output columns, in line_facts order (after the times and the label id). */
 export const OUT_COLUMNS = [
@@ -70,6 +78,11 @@ FROM ${READINGS.dims} d JOIN (
   `CREATE OR REPLACE TEMP TABLE rp_tdims AS
 SELECT tdim_id, CAST(row_number() OVER (ORDER BY workload, tenant) AS INTEGER) AS ord
 FROM ${TOKENS.dims}`,
+  // The token label id of each usage line label: for the token rows lines carry.
+  `CREATE OR REPLACE TEMP TABLE rp_line_tdims AS
+SELECT l.dim_id, t.tdim_id FROM ${LINES.dims} l
+JOIN ${TOKENS.dims} t ON t.workload = l."x_Workload" AND t.tenant = l."SubAccountId"
+WHERE l."x_LineKind" = 'usage'`,
 ];
 
 export function countIn(table: string, fromS: number, toS: number): string {
@@ -89,15 +102,23 @@ ORDER BY f.window_start, r.agent_code, f.rdim_id`;
 }
 
 /**
- * The chunk's token rows in the same order as its readings (then by workload, tenant), with
- * their reading's key, so they are matched to readings by one merge pass in JS.
+ * The chunk's token rows — token facts and the rows usage lines carry (schema.ts
+ * TOKEN_RDIM) — in the same order as its readings (then by workload, tenant), with their
+ * reading's key, so they are matched to readings by one merge pass in JS.
  */
 export function tokensQuery(fromS: number, toS: number): string {
   return `SELECT epoch(t.window_start) AS start_s, r.agent_code, t.rdim_id, t.tdim_id,
   t.prompt_tokens, t.cached_tokens, t.generation_tokens, t.requests
-FROM ${TOKENS.facts} t JOIN rp_rdims r ON r.rdim_id = t.rdim_id
+FROM (
+  SELECT window_start, rdim_id, tdim_id, prompt_tokens, cached_tokens, generation_tokens, requests
+  FROM ${TOKENS.facts} WHERE ${rangeWhere("window_start", fromS, toS)}
+  UNION ALL
+  SELECT f."ChargePeriodStart", f.${TOKEN_RDIM}, m.tdim_id, f."x_PromptTokens",
+    f."x_CachedTokens", f."x_GenerationTokens", f."x_Requests"
+  FROM ${LINES.facts} f JOIN rp_line_tdims m ON m.dim_id = f.dim_id
+  WHERE f.${TOKEN_RDIM} >= 0 AND ${rangeWhere('f."ChargePeriodStart"', fromS, toS)}
+) t JOIN rp_rdims r ON r.rdim_id = t.rdim_id
 JOIN rp_tdims d ON d.tdim_id = t.tdim_id
-WHERE ${rangeWhere("t.window_start", fromS, toS)}
 ORDER BY t.window_start, r.agent_code, t.rdim_id, d.ord`;
 }
 

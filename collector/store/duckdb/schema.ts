@@ -14,6 +14,8 @@ export type ColumnType = "VARCHAR" | "DOUBLE" | "TIMESTAMP" | "INTEGER" | "BIGIN
 export interface ColumnSpec {
   name: string;
   type: ColumnType;
+  /** SQL default, for a column an INSERT may leave out. */
+  default?: string;
 }
 
 /** Usage-line columns in staging/append order. TIMESTAMP columns arrive as epoch seconds. */
@@ -124,7 +126,12 @@ export const ROLLUP_LABELS: Record<Exclude<(typeof ROLLUP_KEY)[number], "hour">,
 export const ROLLUP_MEASURES = MEASURES;
 
 function columnsDdl(columns: readonly ColumnSpec[]): string {
-  return columns.map((c) => `${sqlIdent(c.name)} ${c.type} NOT NULL`).join(",\n  ");
+  return columns
+    .map((c) => {
+      const byDefault = c.default === undefined ? "" : ` DEFAULT ${c.default}`;
+      return `${sqlIdent(c.name)} ${c.type}${byDefault} NOT NULL`;
+    })
+    .join(",\n  ");
 }
 
 /**
@@ -191,10 +198,23 @@ function split(
   };
 }
 
-export const LINES = split("usage_lines", "line_dims", "line_facts", "dim_id", LINE_COLUMNS, [
+/**
+ * A usage line's fact may also hold its reading's token row: the `usage` line of an agent,
+ * GPU, window, workload and tenant carries the same four counts as the token row of that
+ * reading, workload and tenant, so a commit stores them once (token-carriers.ts). The column
+ * holds that reading's label id, or -1 when the line carries no token row (the row, if any,
+ * is in token_facts). Fact-only: the usage_lines view does not show it.
+ */
+export const TOKEN_RDIM = "token_rdim_id";
+
+const LINE_SPLIT = split("usage_lines", "line_dims", "line_facts", "dim_id", LINE_COLUMNS, [
   { name: "x_IngestId", type: "BIGINT" },
   { name: "x_IngestTime", type: "TIMESTAMP" },
 ]);
+export const LINES: typeof LINE_SPLIT = {
+  ...LINE_SPLIT,
+  factColumns: [...LINE_SPLIT.factColumns, { name: TOKEN_RDIM, type: "INTEGER", default: "-1" }],
+};
 export const READINGS = split(
   "gpu_readings",
   "reading_dims",
@@ -203,7 +223,10 @@ export const READINGS = split(
   READING_COLUMNS,
   [{ name: "ingest_id", type: "BIGINT" }],
 );
-/** Token rows: their reading's label id (agent, GPU…) and a (workload, tenant) id. */
+/**
+ * Token rows no usage line carries (see TOKEN_RDIM): their reading's label id (agent, GPU…)
+ * and a (workload, tenant) id. The gpu_reading_tokens view shows both kinds.
+ */
 export const TOKENS: SplitTable = {
   view: "gpu_reading_tokens",
   dims: "token_dims",
@@ -250,13 +273,21 @@ export function viewSql(): string[] {
     `CREATE OR REPLACE VIEW ${READINGS.view} AS SELECT ${READINGS.viewColumns.join(", ")} ${join(READINGS)}`,
     `CREATE OR REPLACE VIEW ${TOKENS.view} AS SELECT r.agent_id, f.window_start, r.gpu_uuid,
   d.workload, d.tenant, f.prompt_tokens, f.cached_tokens, f.generation_tokens, f.requests
-${join(TOKENS)} JOIN ${READINGS.dims} r ON r.rdim_id = f.rdim_id`,
+${join(TOKENS)} JOIN ${READINGS.dims} r ON r.rdim_id = f.rdim_id
+UNION ALL
+SELECT r.agent_id, f."ChargePeriodStart", r.gpu_uuid, d."x_Workload", d."SubAccountId",
+  f."x_PromptTokens", f."x_CachedTokens", f."x_GenerationTokens", f."x_Requests"
+${join(LINES)} JOIN ${READINGS.dims} r ON r.rdim_id = f.${TOKEN_RDIM}
+WHERE f.${TOKEN_RDIM} >= 0`,
     `CREATE OR REPLACE VIEW rollup_hourly AS ${ROLLUP_SUM} GROUP BY ${ROLLUP_KEY.join(", ")}`,
   ];
 }
 
-/** Version 2: usage lines, readings and token rows split into facts and labels. */
-export const SCHEMA_VERSION = 2;
+/**
+ * Version 2: usage lines, readings and token rows split into facts and labels. Version 3:
+ * usage lines carry the token rows that repeat their counts (TOKEN_RDIM).
+ */
+export const SCHEMA_VERSION = 3;
 
 export function schemaSql(): string[] {
   const rollupKey = ROLLUP_KEY.filter((k) => k !== "hour");

@@ -1,7 +1,8 @@
 /**
  * The split schema (facts + label tuples behind views): a store written by the version-1
- * layout (wide tables) is upgraded on open without losing or duplicating a row, and the
- * rollup deltas appended by each commit are compacted on shutdown without changing a sum.
+ * layout (wide tables) or the version-2 one (every token row in token_facts) is upgraded on
+ * open without losing or duplicating a row, and the rollup deltas appended by each commit
+ * are compacted on shutdown without changing a sum.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,6 +11,7 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openDuckDb } from "../../../collector/store/duckdb/driver.js";
 import { ROLLUP_RECOMPUTE } from "../../../collector/store/duckdb/ingest-sql.js";
+import { SCHEMA_VERSION } from "../../../collector/store/duckdb/schema.js";
 import { DuckDbStore } from "../../../collector/store/duckdb/store.js";
 import { expectTotalsClose } from "../../helpers/store-contract.js";
 import { generateUsage, toBatches } from "../../helpers/usage-lines.js";
@@ -64,23 +66,95 @@ async function downgradeToV1(c: DuckDBConnection): Promise<void> {
   }
 }
 
+/** Rewrites a version-3 file into the version-2 layout: lines carry no token row. */
+async function downgradeToV2(c: DuckDBConnection): Promise<void> {
+  for (const sql of [
+    `INSERT INTO token_facts SELECT f."ChargePeriodStart", f.token_rdim_id, t.tdim_id,
+  f."x_PromptTokens", f."x_CachedTokens", f."x_GenerationTokens", f."x_Requests"
+FROM line_facts f JOIN line_dims l ON l.dim_id = f.dim_id
+JOIN token_dims t ON t.workload = l."x_Workload" AND t.tenant = l."SubAccountId"
+WHERE f.token_rdim_id >= 0`,
+    "DROP VIEW gpu_reading_tokens",
+    "ALTER TABLE line_facts DROP COLUMN token_rdim_id",
+    `CREATE VIEW gpu_reading_tokens AS SELECT r.agent_id, f.window_start, r.gpu_uuid,
+  d.workload, d.tenant, f.prompt_tokens, f.cached_tokens, f.generation_tokens, f.requests
+FROM token_facts f JOIN token_dims d ON d.tdim_id = f.tdim_id
+JOIN reading_dims r ON r.rdim_id = f.rdim_id`,
+    "UPDATE schema_info SET version = 2",
+    "CHECKPOINT",
+  ]) {
+    await c.run(sql);
+  }
+}
+
+/** Shuts `store`, rewrites its file with `downgrade`, and opens it again (upgrading it). */
+async function reopenAs(
+  store: DuckDbStore,
+  downgrade: (c: DuckDBConnection) => Promise<void>,
+): Promise<DuckDbStore> {
+  await store.shutdown();
+  const raw = await openDuckDb(path());
+  await downgrade(raw.connection);
+  raw.connection.closeSync();
+  raw.instance.closeSync();
+  const next = new DuckDbStore({ path: path() });
+  await next.start();
+  return next;
+}
+
+/** Every token row the store shows, in one canonical order. */
+async function tokenRows(store: DuckDbStore): Promise<unknown[][]> {
+  return store.withConnection(
+    async (c) =>
+      (await c.runAndReadAll("SELECT * FROM gpu_reading_tokens ORDER BY ALL")).getRowsJS(),
+    { readOnly: true },
+  );
+}
+
 describe("DuckDB store schema", () => {
+  it("upgrades a version-2 file: its token rows stay, new lines carry theirs, retries dedupe", async () => {
+    let store = new DuckDbStore({ path: path() });
+    await store.start();
+    for (const b of batches.slice(0, 6)) await store.ingest(b);
+    const before = await store.lineTotals();
+    const tokens = await tokenRows(store);
+    // Version 3 stores most token rows in their usage lines.
+    expect(
+      await scalar(store, "SELECT count(*) FROM line_facts WHERE token_rdim_id >= 0"),
+    ).toBeGreaterThan(0);
+    store = await reopenAs(store, downgradeToV2);
+    try {
+      expect(await scalar(store, "SELECT max(version) FROM schema_info")).toBe(SCHEMA_VERSION);
+      expect(await scalar(store, "SELECT count(*) FROM line_facts WHERE token_rdim_id >= 0")).toBe(
+        0,
+      );
+      expect(await tokenRows(store)).toEqual(tokens);
+      expectTotalsClose(await store.lineTotals(), before);
+      for (const b of batches.slice(0, 6)) {
+        expect(await store.ingest(b)).toMatchObject({ inserted: 0, readingsInserted: 0 });
+      }
+      expect(await tokenRows(store)).toEqual(tokens);
+      for (const b of batches.slice(6)) await store.ingest(b);
+      expect((await store.lineTotals()).lines).toBe(data.lines.length);
+      expect(
+        await scalar(store, "SELECT count(*) FROM line_facts WHERE token_rdim_id >= 0"),
+      ).toBeGreaterThan(0);
+      const all = data.readings.reduce((n, r) => n + r.tokens.length, 0);
+      expect(await scalar(store, "SELECT count(*) FROM gpu_reading_tokens")).toBe(all);
+    } finally {
+      await store.shutdown();
+    }
+  });
+
   it("upgrades a version-1 file: same lines, readings, rollup; retries still dedupe", async () => {
     let store = new DuckDbStore({ path: path() });
     await store.start();
     for (const b of batches.slice(0, 6)) await store.ingest(b);
     const before = await store.lineTotals();
     const readings = await scalar(store, "SELECT count(*) FROM gpu_reading_tokens");
-    await store.shutdown();
-    const raw = await openDuckDb(path());
-    await downgradeToV1(raw.connection);
-    raw.connection.closeSync();
-    raw.instance.closeSync();
-
-    store = new DuckDbStore({ path: path() });
-    await store.start();
+    store = await reopenAs(store, downgradeToV1);
     try {
-      expect(await scalar(store, "SELECT max(version) FROM schema_info")).toBe(2);
+      expect(await scalar(store, "SELECT max(version) FROM schema_info")).toBe(SCHEMA_VERSION);
       // Same lines; sums to rounding (the upgrade stores them in another order).
       expectTotalsClose(await store.lineTotals(), before);
       expect(await scalar(store, "SELECT count(*) FROM gpu_reading_tokens")).toBe(readings);
@@ -104,7 +178,7 @@ describe("DuckDB store schema", () => {
     await store.shutdown();
     const next = new DuckDbStore({ path: path() });
     await expect(next.start()).rejects.toThrow(
-      /schema version 99, newer than this tokenwatt \(2\)/,
+      new RegExp(`schema version 99, newer than this tokenwatt \\(${SCHEMA_VERSION}\\)`),
     );
     await next.shutdown();
   });
