@@ -31,13 +31,13 @@ async function versionOf(c: DuckDBConnection): Promise<number | null> {
 
 function splitInto(t: SplitTable, old: string): string[] {
   const labels = t.labels.map(sqlIdent);
-  const facts = t.factColumns.map((c) =>
-    c.name === t.id ? `d.${t.id}` : c.name === TOKEN_RDIM ? "-1" : `o.${sqlIdent(c.name)}`,
-  );
+  // Columns with a default (TOKEN_RDIM) are newer than the old table: they take it.
+  const into = t.factColumns.filter((c) => c.default === undefined).map((c) => c.name);
+  const facts = into.map((c) => (c === t.id ? `d.${t.id}` : `o.${sqlIdent(c)}`));
   return [
     `INSERT INTO ${t.dims} SELECT CAST(row_number() OVER () - 1 AS INTEGER), *
 FROM (SELECT DISTINCT ${labels.join(", ")} FROM ${old})`,
-    `INSERT INTO ${t.facts} SELECT ${facts.join(", ")} FROM ${old} o
+    `INSERT INTO ${t.facts} (${into.map(sqlIdent).join(", ")}) SELECT ${facts.join(", ")} FROM ${old} o
 JOIN ${t.dims} d ON ${labels.map((l) => `d.${l} = o.${l}`).join(" AND ")}`,
   ];
 }
@@ -69,8 +69,9 @@ JOIN (SELECT f.window_start, f.rdim_id, rd.agent_id, rd.gpu_uuid FROM ${READINGS
 
 /** Version 2 → 3: the lines stored so far carry no token row. */
 function fromV2(): string[] {
+  const carried = LINES.factColumns.find((c) => c.name === TOKEN_RDIM);
   return [
-    `ALTER TABLE ${LINES.facts} ADD COLUMN ${TOKEN_RDIM} INTEGER DEFAULT -1`,
+    `ALTER TABLE ${LINES.facts} ADD COLUMN ${TOKEN_RDIM} ${carried?.type} DEFAULT ${carried?.default}`,
     `ALTER TABLE ${LINES.facts} ALTER COLUMN ${TOKEN_RDIM} SET NOT NULL`,
     `UPDATE schema_info SET version = ${SCHEMA_VERSION}`,
   ];

@@ -14,6 +14,7 @@ import {
   ROLLUP_KEY,
   ROLLUP_LABELS,
   ROLLUP_MEASURES,
+  TOKEN_COUNTS,
   TOKEN_RDIM,
   TOKENS,
 } from "./schema.js";
@@ -113,8 +114,8 @@ FROM (
   SELECT window_start, rdim_id, tdim_id, prompt_tokens, cached_tokens, generation_tokens, requests
   FROM ${TOKENS.facts} WHERE ${rangeWhere("window_start", fromS, toS)}
   UNION ALL
-  SELECT f."ChargePeriodStart", f.${TOKEN_RDIM}, m.tdim_id, f."x_PromptTokens",
-    f."x_CachedTokens", f."x_GenerationTokens", f."x_Requests"
+  SELECT f."ChargePeriodStart", f.${TOKEN_RDIM}, m.tdim_id,
+    ${TOKEN_COUNTS.map(([, line]) => `f.${sqlIdent(line)}`).join(", ")}
   FROM ${LINES.facts} f JOIN rp_line_tdims m ON m.dim_id = f.dim_id
   WHERE f.${TOKEN_RDIM} >= 0 AND ${rangeWhere('f."ChargePeriodStart"', fromS, toS)}
 ) t JOIN rp_rdims r ON r.rdim_id = t.rdim_id

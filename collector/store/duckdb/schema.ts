@@ -89,6 +89,21 @@ export const CONTRIBUTION_COLUMNS: readonly ColumnSpec[] = [
   { name: "requests", type: "DOUBLE" },
 ];
 
+/**
+ * A token row's counts (CONTRIBUTION_COLUMNS) and the usage-line column that repeats each one
+ * (the line of the same reading, workload and tenant: schema.ts TOKEN_RDIM).
+ */
+export const TOKEN_COUNTS: readonly (readonly [string, string])[] = [
+  "prompt_tokens",
+  "cached_tokens",
+  "generation_tokens",
+  "requests",
+].map((name) => {
+  const measure = MEASURES.find(([m]) => m === name);
+  if (measure === undefined) throw new Error(`token count ${name} has no usage-line column`);
+  return [name, measure[1]] as const;
+});
+
 export const READING_KEY = ["agent_id", "window_start", "gpu_uuid"] as const;
 export const CONTRIBUTION_KEY = [...READING_KEY, "workload", "tenant"] as const;
 export const LINE_KEY: readonly string[] = NATURAL_KEY;
@@ -276,7 +291,7 @@ export function viewSql(): string[] {
 ${join(TOKENS)} JOIN ${READINGS.dims} r ON r.rdim_id = f.rdim_id
 UNION ALL
 SELECT r.agent_id, f."ChargePeriodStart", r.gpu_uuid, d."x_Workload", d."SubAccountId",
-  f."x_PromptTokens", f."x_CachedTokens", f."x_GenerationTokens", f."x_Requests"
+  ${TOKEN_COUNTS.map(([, line]) => `f.${sqlIdent(line)}`).join(", ")}
 ${join(LINES)} JOIN ${READINGS.dims} r ON r.rdim_id = f.${TOKEN_RDIM}
 WHERE f.${TOKEN_RDIM} >= 0`,
     `CREATE OR REPLACE VIEW rollup_hourly AS ${ROLLUP_SUM} GROUP BY ${ROLLUP_KEY.join(", ")}`,

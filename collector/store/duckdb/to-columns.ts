@@ -16,6 +16,7 @@ import {
   LINES,
   READING_COLUMNS,
   READINGS,
+  TOKEN_COUNTS,
 } from "./schema.js";
 
 const UTC_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
@@ -158,12 +159,7 @@ const tokenAt = (name: string) => CONTRIBUTION_COLUMNS.findIndex((c) => c.name =
 export const TOKEN_LABELS = ["workload", "tenant"].map(tokenAt);
 /** CONTRIBUTION_COLUMNS indices of a token row's window start and its numbers. */
 export const TOKEN_START = tokenAt("window_start");
-export const TOKEN_NUMBERS = [
-  "prompt_tokens",
-  "cached_tokens",
-  "generation_tokens",
-  "requests",
-].map(tokenAt);
+export const TOKEN_NUMBERS = TOKEN_COUNTS.map(([name]) => tokenAt(name));
 /** A token row's agent and GPU are its reading's: not carried per row. */
 const TOKEN_FROM_READING = ["agent_id", "gpu_uuid"].map(tokenAt);
 
@@ -180,8 +176,9 @@ export function readingsToColumns(readings: readonly GpuReadingRow[]): ReadingCo
   }
   const t = allocate(CONTRIBUTION_COLUMNS, tokenCount);
   const owner = new Int32Array(tokenCount);
-  const [, tStart, , tWorkload, tTenant] = t;
-  const nums = t.slice(5).map((c) => c.values as Float64Array);
+  const tStart = t[TOKEN_START];
+  const [tWorkload, tTenant] = TOKEN_LABELS.map((i) => t[i]);
+  const nums = TOKEN_NUMBERS.map((i) => t[i].values as Float64Array);
   let k = 0;
   for (let r = 0; r < n; r++) {
     for (const c of readings[r].tokens) {

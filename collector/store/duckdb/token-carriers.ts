@@ -8,7 +8,7 @@
  * four numbers (Object.is); a line carries at most one token row. Any other token row is
  * stored on its own, as before. Pure JavaScript: runs in the stage workers with `prepare`.
  */
-import { LINE_COLUMNS, LINES, READINGS, TOKENS } from "./schema.js";
+import { LINE_COLUMNS, LINES, READINGS, TOKEN_COUNTS, TOKENS } from "./schema.js";
 import { type Columnar, numeric, type ReadingColumns, TOKEN_NUMBERS } from "./to-columns.js";
 
 const lineLabel = (name: string) => LINES.labels.indexOf(name);
@@ -23,9 +23,7 @@ const READING_GPU = READINGS.labels.indexOf("gpu_uuid");
 const TOKEN_WORKLOAD = TOKENS.labels.indexOf("workload");
 const TOKEN_TENANT = TOKENS.labels.indexOf("tenant");
 /** Line columns of the four counts, in TOKEN_NUMBERS order. */
-const LINE_COUNTS = ["x_PromptTokens", "x_CachedTokens", "x_GenerationTokens", "x_Requests"].map(
-  (name) => LINE_COLUMNS.findIndex((c) => c.name === name),
-);
+const LINE_COUNTS = TOKEN_COUNTS.map(([, line]) => LINE_COLUMNS.findIndex((c) => c.name === line));
 
 /** One key per (agent, GPU, workload, tenant), whatever characters the labels hold. */
 function who(agent: string, gpu: string, workload: string, tenant: string): string {
